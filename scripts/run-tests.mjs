@@ -1,0 +1,24 @@
+// Runs node's test runner over test/<suite>/**/*.test.ts with tsx, one process per file.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const suites = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const passthrough = process.argv.slice(2).filter((a) => a.startsWith('-'));
+const files = [];
+const walk = (dir) => {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (name.endsWith('.test.ts')) files.push(p);
+  }
+};
+for (const s of suites.length ? suites : ['unit']) {
+  try { walk(join('test', s)); } catch { /* a suite with no folder yet has no tests */ }
+}
+if (files.length === 0) {
+  console.error('no test files found for', suites.join(', '));
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...passthrough, ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
