@@ -23,6 +23,8 @@ export interface StartedEvent extends EventBase {
   config_hash: string;
   versions: Record<string, string>;
   pid: number;
+  /** Absolute path of the run directory. */
+  run_dir: string;
   /** True when this process continues an earlier run (`--resume`). */
   resumed?: boolean;
 }
@@ -157,3 +159,7 @@ export interface Comparison {
   summary: ComparisonSummary;
   disagreements: Disagreement[];
 }
+
+// ---- IPC between the extension host and a forked trainer (dist/trainer.js) ----
+// The trainer sends every TrainerEvent as-is over `process.send`; the host sends these.
+export type HostToTrainerMessage = { type: 'stop' };
