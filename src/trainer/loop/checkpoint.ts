@@ -1,0 +1,92 @@
+// Per-stage checkpoints: model weights, loss-term variables and optimizer state as one
+// binary file plus a JSON manifest, written to a temp folder and renamed into place so
+// that a crash mid-write leaves the previous checkpoint intact.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Stage } from '../../core/protocol/events';
+
+export interface CheckpointPosition {
+  stage: Stage;
+  /** The epoch to continue in (0-based). */
+  epoch: number;
+  /** Steps of that epoch already done (0 when the epoch is complete and the next begins). */
+  stepInEpoch: number;
+  /** Steps done in the stage so far. */
+  stageStep: number;
+}
+
+export interface CheckpointGroups {
+  model: tf.Tensor[];
+  terms: tf.Tensor[];
+  optimizer: { name: string; tensor: tf.Tensor }[];
+}
+
+interface Manifest extends CheckpointPosition {
+  format: 1;
+  tensors: { group: keyof CheckpointGroups; name: string; shape: number[]; dtype: 'float32' | 'int32'; offset: number; length: number }[];
+}
+
+const MANIFEST = 'checkpoint.json';
+const DATA = 'tensors.bin';
+
+export function checkpointDir(checkpointsRoot: string, stage: Stage): string {
+  return join(checkpointsRoot, stage);
+}
+
+export async function writeCheckpoint(dir: string, pos: CheckpointPosition, groups: CheckpointGroups): Promise<void> {
+  const entries: Manifest['tensors'] = [];
+  const parts: Buffer[] = [];
+  let offset = 0;
+  const add = async (group: keyof CheckpointGroups, name: string, t: tf.Tensor) => {
+    const data = await t.data();
+    const dtype = t.dtype === 'int32' ? 'int32' : 'float32';
+    const typed = dtype === 'int32' ? Int32Array.from(data as Int32Array) : Float32Array.from(data as Float32Array);
+    const buf = Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength);
+    entries.push({ group, name, shape: t.shape, dtype, offset, length: buf.length });
+    parts.push(buf);
+    offset += buf.length;
+  };
+  for (const [i, t] of groups.model.entries()) await add('model', String(i), t);
+  for (const [i, t] of groups.terms.entries()) await add('terms', String(i), t);
+  for (const { name, tensor } of groups.optimizer) await add('optimizer', name, tensor);
+  const manifest: Manifest = { format: 1, ...pos, tensors: entries };
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  writeFileSync(join(tmp, DATA), Buffer.concat(parts));
+  writeFileSync(join(tmp, MANIFEST), JSON.stringify(manifest));
+  // rename cannot replace a non-empty folder: move the old one aside first.
+  const old = `${dir}.old-${process.pid}`;
+  if (existsSync(dir)) renameSync(dir, old);
+  renameSync(tmp, dir);
+  rmSync(old, { recursive: true, force: true });
+}
+
+export interface LoadedCheckpoint extends CheckpointPosition {
+  model: tf.Tensor[];
+  terms: tf.Tensor[];
+  optimizer: { name: string; tensor: tf.Tensor }[];
+}
+
+/** Reads a checkpoint; undefined when there is none. Tensors belong to the caller. */
+export function readCheckpoint(dir: string): LoadedCheckpoint | undefined {
+  const manifestFile = join(dir, MANIFEST);
+  if (!existsSync(manifestFile)) return undefined;
+  const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+  const data = readFileSync(join(dir, DATA));
+  const out: LoadedCheckpoint = { stage: m.stage, epoch: m.epoch, stepInEpoch: m.stepInEpoch, stageStep: m.stageStep, model: [], terms: [], optimizer: [] };
+  for (const e of m.tensors) {
+    const bytes = data.subarray(e.offset, e.offset + e.length);
+    const copy = new Uint8Array(bytes).buffer;
+    const values = e.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
+    const t = tf.tensor(values, e.shape, e.dtype);
+    if (e.group === 'optimizer') out.optimizer.push({ name: e.name, tensor: t });
+    else out[e.group].push(t);
+  }
+  return out;
+}
+
+export function disposeCheckpoint(c: LoadedCheckpoint): void {
+  tf.dispose([...c.model, ...c.terms, ...c.optimizer.map((o) => o.tensor)]);
+}
