@@ -1,5 +1,5 @@
 // Runs node's test runner over test/<suite>/**/*.test.ts with tsx, one process per file.
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -15,6 +15,11 @@ const walk = (dir) => {
 };
 for (const s of suites.length ? suites : ['unit']) {
   try { walk(join('test', s)); } catch { /* a suite with no folder yet has no tests */ }
+}
+// Browser suites drive Debian's Chromium; install it (once) on a fresh machine.
+if (suites.some((s) => s === 'webview' || s === 'e2e') && !existsSync('/usr/bin/chromium')) {
+  const r = spawnSync('bash', ['test/e2e/install.sh', '--browser-only'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
 }
 if (files.length === 0) {
   console.error('no test files found for', suites.join(', '));
