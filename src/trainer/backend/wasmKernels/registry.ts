@@ -1,0 +1,63 @@
+// The kernels this project adds to (or replaces on) the wasm backend for training.
+// Each is composed from kernels wasm has; none copies data to another backend.
+import * as tf from '@tensorflow/tfjs';
+import { batchMatMulConfig } from './batchMatMul';
+import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
+import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
+import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
+import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
+
+export interface WasmKernelOptions {
+  /** Replace BatchMatMul's transposed paths (default true). */
+  transposedMatMul?: boolean;
+  /** Replace Conv2DBackpropInput by a forward conv (default true). */
+  convBackpropInput?: boolean;
+  /** For strided convs, keep the native Conv2DBackpropInput instead of the zero-inserted rewrite. */
+  nativeStridedBackpropInput?: boolean;
+}
+
+/** The original kernels replaced here, kept so that benchmarks can compare and tests can restore. */
+const originals = new Map<string, tf.KernelConfig>();
+
+function replace(config: tf.KernelConfig): void {
+  const existing = tf.getKernel(config.kernelName, 'wasm');
+  if (existing) {
+    if (!originals.has(config.kernelName)) originals.set(config.kernelName, existing);
+    tf.unregisterKernel(config.kernelName, 'wasm');
+  }
+  tf.registerKernel(config);
+}
+
+/** Original (shipped) kernel, if this module replaced it. */
+export function originalWasmKernel(name: string): tf.KernelConfig | undefined {
+  return originals.get(name) ?? tf.getKernel(name, 'wasm');
+}
+
+/** Registers the missing training kernels and the faster rewrites. Call after the wasm backend is ready. */
+export function registerWasmTrainingKernels(opts: WasmKernelOptions = {}): string[] {
+  const added: string[] = [];
+  const add = (c: tf.KernelConfig) => { replace(c); added.push(c.kernelName); };
+  add(conv2DBackpropFilterConfig);
+  add(depthwiseConv2dNativeBackpropFilterConfig);
+  add(depthwiseConv2dNativeBackpropInputConfig);
+  add(unsortedSegmentSumConfig);
+  if (opts.convBackpropInput ?? true) {
+    const native = originalWasmKernel(tf.Conv2DBackpropInput)?.kernelFunc;
+    add(conv2DBackpropInputConfig(native, opts.nativeStridedBackpropInput ?? false));
+  }
+  if (opts.transposedMatMul ?? true) {
+    const native = originalWasmKernel(tf.BatchMatMul);
+    if (!native) throw new Error('The wasm backend has no BatchMatMul kernel.');
+    add(batchMatMulConfig(native.kernelFunc));
+  }
+  return added;
+}
+
+/** Puts back the shipped kernels that were replaced (the added ones stay: wasm had none). */
+export function restoreShippedWasmKernels(): void {
+  for (const [name, config] of originals) {
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel(config);
+  }
+}
