@@ -7,10 +7,12 @@ import { tokenize, Vocabulary } from './tokenizer';
 import { sha256 } from './sourceFiles';
 import { mnist } from './mnist';
 import { csv } from './csv';
+import { spamAssassin } from './spamAssassin';
+import { jsonl } from './jsonl';
 
 /** Every loader, by the name the config uses (`dataset: mnist`, `format: csv`, ...). */
 export const datasetLoaders: ReadonlyMap<string, DatasetLoader<any>> = new Map<string, DatasetLoader<any>>(
-  [mnist, csv].map((l) => [l.id, l]),
+  [mnist, spamAssassin, csv, jsonl].map((l) => [l.id, l]),
 );
 
 export const DEFAULT_TEXT: TextConfig = { tokenizer: 'word', vocab_size: 20000, max_length: 200, lowercase: true };
