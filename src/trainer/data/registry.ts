@@ -9,10 +9,11 @@ import { mnist } from './mnist';
 import { csv } from './csv';
 import { spamAssassin } from './spamAssassin';
 import { jsonl } from './jsonl';
+import { npy } from './npy';
 
 /** Every loader, by the name the config uses (`dataset: mnist`, `format: csv`, ...). */
 export const datasetLoaders: ReadonlyMap<string, DatasetLoader<any>> = new Map<string, DatasetLoader<any>>(
-  [mnist, spamAssassin, csv, jsonl].map((l) => [l.id, l]),
+  [mnist, spamAssassin, csv, jsonl, npy].map((l) => [l.id, l]),
 );
 
 export const DEFAULT_TEXT: TextConfig = { tokenizer: 'word', vocab_size: 20000, max_length: 200, lowercase: true };
@@ -104,7 +105,9 @@ function pack(source: SourceExamples, parts: SplitIndices, text: TextConfig): Pa
         kind: 'image', inputShape: [h, w, c], inputDtype: 'float32', ...s,
         describe: (split, i) => {
           const x = pick(s, split, i).x.subarray(i * per, (i + 1) * per);
-          return { kind: 'image', width: w, height: h, channels: c, pixels: Array.from(x, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255)) };
+          const [lo, hi] = source.displayRange ?? [0, 1];
+          const k = hi > lo ? 255 / (hi - lo) : 0;
+          return { kind: 'image', width: w, height: h, channels: c, pixels: Array.from(x, (v) => Math.round(Math.min(255, Math.max(0, (v - lo) * k)))) };
         },
       };
     }

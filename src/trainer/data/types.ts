@@ -70,7 +70,7 @@ export type SourceExamples = {
   /** Hash of the bytes read, so that the fingerprint changes when the data does. */
   contentHash: string;
 } & (
-  | { kind: 'image'; shape: [number, number, number]; /** values in [0, 1] */ values: Float32Array }
+  | { kind: 'image'; shape: [number, number, number]; values: Float32Array; /** value range shown as 0..255; default [0, 1] */ displayRange?: [number, number] }
   | { kind: 'tabular'; shape: [number]; values: Float32Array; featureNames: string[]; standardise: boolean }
   | { kind: 'tokens'; shape: number[]; values: Int32Array; vocabSize: number }
   | { kind: 'text'; texts: string[]; /** What describe() shows; defaults to the text itself. */ snippet?: (i: number) => string }
