@@ -15,9 +15,8 @@ class Discriminator {
   constructor(inputs: number, hidden: number[], seed: number) {
     const widths = [inputs, ...hidden, 1];
     for (let i = 0; i + 1 < widths.length; i++) {
-      // trainable = false: the discriminator's variables must never enter the student's update,
-      // even when a caller asks for gradients of every trainable variable. Its own optimizer
-      // passes them explicitly.
+      // trainable = false except during its own step (see `train`): the discriminator must never
+      // enter the student's update, even when a caller takes gradients of every trainable variable.
       this.layers.push(tf.tidy(() => ({
         w: tf.variable(tf.initializers.glorotUniform({ seed: seed + i }).apply([widths[i], widths[i + 1]]) as tf.Tensor2D, false),
         b: tf.variable(tf.zeros([widths[i + 1]]), false),
@@ -39,6 +38,17 @@ class Discriminator {
       });
       return tf.reshape(h, [-1]) as tf.Tensor1D;
     });
+  }
+
+  /** One optimizer step on its own variables; returns the loss. */
+  train(optimizer: tf.Optimizer, loss: () => tf.Scalar): tf.Scalar | null {
+    const vars = this.variables;
+    vars.forEach((v) => { v.trainable = true; });
+    try {
+      return optimizer.minimize(loss, true, vars);
+    } finally {
+      vars.forEach((v) => { v.trainable = false; });
+    }
   }
 
   dispose(): void {
@@ -99,22 +109,21 @@ export const adversarial: LossDefinition<AdversarialLoss> = {
         return meanNegLogSigmoid(ensure(hs.shape[1]).apply(hs));
       }),
       afterStep: (ctx) => {
-        const hs = tf.tidy(() => studentSide(ctx));
-        const ht = tf.tidy(() => teacherSide(ctx));
-        const d = ensure(hs.shape[1]);
-        // Accuracy of the discriminator on this batch, measured before its update.
-        const accuracy = tf.tidy(() => {
+        // One tidy for the whole step: hs/ht may be the context's own tensors (flattenBatch passes
+        // rank-2 inputs through), which must not be disposed here.
+        const { accuracy, loss } = tf.tidy(() => {
+          const hs = studentSide(ctx);
+          const ht = teacherSide(ctx);
+          const d = ensure(hs.shape[1]);
+          // Accuracy of the discriminator on this batch, measured before its update.
           const correctT = tf.sum(tf.cast(tf.greater(d.apply(ht), 0), 'float32'));
           const correctS = tf.sum(tf.cast(tf.lessEqual(d.apply(hs), 0), 'float32'));
-          return tf.div(tf.add(correctT, correctS), hs.shape[0] + ht.shape[0]);
+          const acc = tf.div(tf.add(correctT, correctS), hs.shape[0] + ht.shape[0]) as tf.Scalar;
+          const l = d.train(optimizer, () => tf.add(meanNegLogSigmoid(d.apply(ht)), meanNegLogSigmoid(tf.neg(d.apply(hs)) as tf.Tensor1D)) as tf.Scalar);
+          return { accuracy: acc, loss: l ?? tf.scalar(NaN) };
         });
-        const loss = optimizer.minimize(
-          () => tf.add(meanNegLogSigmoid(d.apply(ht)), meanNegLogSigmoid(tf.neg(d.apply(hs)) as tf.Tensor1D)) as tf.Scalar,
-          true,
-          d.variables,
-        );
-        const metrics = { discriminator_accuracy: accuracy.dataSync()[0], discriminator_loss: loss ? loss.dataSync()[0] : NaN };
-        [hs, ht, accuracy, loss].forEach((t) => t?.dispose());
+        const metrics = { discriminator_accuracy: accuracy.dataSync()[0], discriminator_loss: loss.dataSync()[0] };
+        tf.dispose([accuracy, loss]);
         return metrics;
       },
       dispose: () => {

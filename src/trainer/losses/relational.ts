@@ -5,12 +5,15 @@ import type { LossDefinition } from './types';
 import { flattenBatch, GEOMETRY_EPS, huber, pairwiseDistances } from './featureGeometry';
 import { checkPair, studentEmbedding, teacherEmbedding } from './layerOrLogits';
 
-/** ψ_D: pairwise distances divided by μ, the mean of the non-zero ones. */
+/**
+ * ψ_D: pairwise distances divided by μ, the mean of the non-zero ones. Off the diagonal every
+ * distance is > 0 (pairwiseDistances floors them at √ε), so there are exactly B(B − 1).
+ */
 function normalisedDistances(e: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     const d = pairwiseDistances(e);
-    const nonZero = tf.sum(tf.cast(tf.greater(d, 0), 'float32'));
-    const mu = tf.div(tf.sum(d), tf.maximum(nonZero, 1));
+    const b = e.shape[0];
+    const mu = tf.div(tf.sum(d), Math.max(b * (b - 1), 1));
     return tf.div(d, tf.maximum(mu, GEOMETRY_EPS)) as tf.Tensor2D;
   });
 }

@@ -49,7 +49,7 @@ export const uncertaintyWeighting: WeightingDefinition = {
   paper: 'Kendall, A., Gal, Y., Cipolla, R. (2018). Multi-Task Learning Using Uncertainty to Weigh Losses for Scene Geometry and Semantics. CVPR 2018.',
   formula: 'L = Σ_i ½·exp(−s_i)·w_i·L_i + ½·s_i,  s_i = log σ_i² learned with the student (initially 0)',
   create(termIds) {
-    const logVars = new Map(termIds.map((id) => [id, tf.variable(tf.scalar(0), true)] as const));
+    const logVars = new Map(termIds.map((id) => [id, tf.tidy(() => tf.variable(tf.scalar(0), true))] as const));
     return {
       trainableVariables: [...logVars.values()],
       exampleWeights: () => undefined,
