@@ -10,10 +10,11 @@ import { csv } from './csv';
 import { spamAssassin } from './spamAssassin';
 import { jsonl } from './jsonl';
 import { npy } from './npy';
+import { images } from './images';
 
 /** Every loader, by the name the config uses (`dataset: mnist`, `format: csv`, ...). */
 export const datasetLoaders: ReadonlyMap<string, DatasetLoader<any>> = new Map<string, DatasetLoader<any>>(
-  [mnist, spamAssassin, csv, jsonl, npy].map((l) => [l.id, l]),
+  [mnist, spamAssassin, csv, jsonl, npy, images].map((l) => [l.id, l]),
 );
 
 export const DEFAULT_TEXT: TextConfig = { tokenizer: 'word', vocab_size: 20000, max_length: 200, lowercase: true };
