@@ -37,6 +37,9 @@ export function parseConfigText(text: string): ParsedConfig {
   }
   for (const d of list) {
     for (const e of d.errors) {
+      // After a tab or a first error, the parser's follow-on errors are noise: keep one per line, none after a tab.
+      const at = source.position(e.pos[0]).line;
+      if (diagnostics.some((x) => x.code === 'yaml-tab' ? x.range.start.line <= at : x.code === 'yaml-syntax' && x.range.start.line === at)) continue;
       const isTab = e.code === 'TAB_AS_INDENT' || /\btabs?\b/i.test(e.message);
       const message = firstLine(e.message);
       diagnostics.push({ severity: 'error', code: isTab ? 'yaml-tab' : 'yaml-syntax', message: isTab ? `Tabs are not allowed for indentation in YAML; use spaces. (${message})` : `YAML syntax: ${message}`, range: source.range(e.pos[0], e.pos[1]) });

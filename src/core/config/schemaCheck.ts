@@ -27,8 +27,11 @@ export function checkSchema(data: unknown, source: SourceMap): Diagnostic[] {
   const errors = resolveOneOf(root.errors ?? [], data);
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
+  // A layer with two keys (options outside the braces) explains the odd errors beneath it.
+  const badLayers = errors.filter((e) => e.keyword === 'maxProperties' && isLayerItem(e.instancePath)).map((e) => e.instancePath + '/');
   for (const e of errors) {
     if (e.keyword === 'if') continue; // the `then` branch's own errors say what is wrong
+    if (badLayers.some((p) => e.instancePath.startsWith(p))) continue;
     const d = toDiagnostic(e, data, source);
     const key = `${d.code}|${d.pointer}|${d.message}`;
     if (seen.has(key)) continue;
@@ -52,19 +55,20 @@ function resolveOneOf(errors: ErrorObject[], data: unknown): ErrorObject[] {
     result = result.filter((e) => !under(e) || (e !== o && !isBranchError(e, o, errors)));
     const path = pointerToPath(o.instancePath);
     const value = valueAt(data, path);
-    const node = schemaNodeFor(o.schemaPath);
-    const branches = (node?.oneOf ?? []).map((b, i) => ({ i, schema: resolveRef(b) }));
+    const node = schemaAtInDocument(path, data);
+    const branches = (node?.oneOf ?? []).map((b, i) => ({ i, raw: b, schema: resolveRef(b) }));
     const scored = branches
       .filter(({ schema }) => typeMatches(schema, value))
       .map((b) => ({ ...b, score: value && typeof value === 'object' ? Object.keys(value).filter((k) => b.schema.properties?.[k]).length : 0 }))
       .sort((a, b) => b.score - a.score);
     if (scored.length === 0) {
-      result.push({ ...o, keyword: 'type', params: { type: branches.map((b) => describeType(b.schema)).join(' or ') }, message: 'wrong type' });
+      result.push({ ...o, keyword: 'type', params: { type: branches.map((b) => describeType(b.schema)) }, message: 'wrong type' });
       continue;
     }
-    const branchValidate = validator().ajv.getSchema(`${SCHEMA_ID}${o.schemaPath}/${scored[0].i}`);
+    const pointer = schemaPointers().get(scored[0].raw);
+    const branchValidate = pointer !== undefined ? validator().ajv.getSchema(`${SCHEMA_ID}#${pointer}`) : undefined;
     if (branchValidate && !branchValidate(value)) {
-      for (const e of branchValidate.errors ?? []) result.push({ ...e, instancePath: o.instancePath + e.instancePath, schemaPath: `${o.schemaPath}/${scored[0].i}${e.schemaPath.slice(1)}` });
+      for (const e of branchValidate.errors ?? []) result.push({ ...e, instancePath: o.instancePath + e.instancePath });
     }
   }
   return result;
@@ -75,12 +79,19 @@ function isBranchError(e: ErrorObject, o: ErrorObject, all: ErrorObject[]): bool
   return all.indexOf(e) < all.indexOf(o);
 }
 
-function schemaNodeFor(schemaPath: string): SchemaNode | undefined {
-  let node: unknown = distillSchema;
-  for (const seg of schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean)) {
-    node = (node as Record<string, unknown> | undefined)?.[decodeURIComponent(seg).replace(/~1/g, '/').replace(/~0/g, '~')];
+let pointers: Map<object, string> | undefined;
+/** Where each sub-schema object sits in the schema (ajv inlines refs, so its schemaPath cannot be used for this). */
+function schemaPointers(): Map<object, string> {
+  if (!pointers) {
+    pointers = new Map();
+    const walk = (node: unknown, pointer: string) => {
+      if (!node || typeof node !== 'object') return;
+      pointers!.set(node, pointer);
+      for (const [k, v] of Object.entries(node)) walk(v, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    };
+    walk(distillSchema, '');
   }
-  return node as SchemaNode | undefined;
+  return pointers;
 }
 
 function jsonType(v: unknown): string {
@@ -99,7 +110,7 @@ function typeMatches(schema: SchemaNode, value: unknown): boolean {
 
 function describeType(schema: SchemaNode): string {
   if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(' | ');
-  if (schema.type === 'object' && schema.properties) return `{${Object.keys(schema.properties).join(', ')}}`;
+  if (schema.type === 'object' && schema.properties) return `mapping {${Object.keys(schema.properties).join(', ')}}`;
   return String(schema.type ?? 'a value');
 }
 
@@ -146,7 +157,7 @@ function toDiagnostic(e: ErrorObject, data: unknown, source: SourceMap): Diagnos
     case 'additionalProperties': {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
       const keyPath = [...path, key];
-      const isLayer = /definitions\/layer\/additionalProperties$/.test(e.schemaPath);
+      const isLayer = isLayerItem(e.instancePath);
       const candidates = isLayer ? [...layerTypes] : propertiesOf(schemaAtInDocument(path, data) ?? {}, valueAt(data, path) as Record<string, unknown>).map((p) => p.name);
       const present = Object.keys((valueAt(data, path) as object) ?? {});
       const suggestion = closestMatch(key, candidates.filter((c) => !present.includes(c)));
@@ -164,7 +175,8 @@ function toDiagnostic(e: ErrorObject, data: unknown, source: SourceMap): Diagnos
       return { ...base, code: 'missing-key', message: `${where === 'the config' ? 'The config' : where} is missing the required key \`${key}\`.${childSchema?.description ? ' ' + childSchema.description : ''}`, range: source.parentRange(path), pointer: pathToPointer([...path, key]), fixes: fix ? [fix] : [] };
     }
     case 'type': {
-      const expected = String((e.params as { type: string | string[] }).type).replace(/,/g, ' or ');
+      const t = (e.params as { type: string | string[] }).type;
+      const expected = Array.isArray(t) ? t.join(' or ') : String(t).replace(/,/g, ' or ');
       return { ...base, code: 'type', message: `${where} must be ${article(expected)}, not ${describeValue(valueAt(data, path))}.`, range: source.valueRange(path), pointer: e.instancePath };
     }
     case 'enum': {
@@ -181,7 +193,7 @@ function toDiagnostic(e: ErrorObject, data: unknown, source: SourceMap): Diagnos
     }
     case 'minProperties':
     case 'maxProperties':
-      if (/definitions\/layer\//.test(e.schemaPath)) {
+      if (isLayerItem(e.instancePath)) {
         const keys = Object.keys((valueAt(data, path) as object) ?? {});
         return { ...base, code: 'layer-shape', message: `A layer is a one-key map like \`- dense: {units: 10}\`; ${where} has ${keys.length === 0 ? 'no keys' : `${keys.length} keys (${keys.join(', ')}): put options inside the type's braces`}.`, range: source.valueRange(path), pointer: e.instancePath };
       }
@@ -197,6 +209,10 @@ function toDiagnostic(e: ErrorObject, data: unknown, source: SourceMap): Diagnos
     default:
       return { ...base, code: 'schema', message: `${where} ${e.message ?? 'is invalid'}.`, range: source.valueRange(path), pointer: e.instancePath };
   }
+}
+
+function isLayerItem(pointer: string): boolean {
+  return /^\/(teacher|student)\/layers\/\d+$/.test(pointer);
 }
 
 function article(t: string): string {

@@ -29,8 +29,8 @@ export function checkSemantics(ctx: SemanticContext): Diagnostic[] {
 
   if (!('teacher' in data)) {
     const needing = losses.map((l, i) => [l, i] as const).filter(([l]) => isObj(l) && typeof l.kind === 'string' && !TEACHERLESS.has(l.kind));
+    // The schema also reports the missing `teacher`; validate.ts keeps whichever is more specific.
     for (const [l, i] of needing) out.push(err(ctx, 'needs-teacher', `The \`${(l as Obj).kind}\` loss needs a teacher, and the config has no \`teacher\`.`, ['distillation', 'losses', i, 'kind']));
-    if (needing.length === 0) out.push({ severity: 'error', code: 'missing-key', message: 'The config is missing the required key `teacher` (`path` to a model.json, or `layers`).', range: ctx.source.range(0, 0), pointer: '/teacher' });
   }
   if (teacher) {
     const hasPath = 'path' in teacher;

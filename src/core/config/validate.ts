@@ -32,8 +32,11 @@ export function validateConfig(text: string, options: ValidateOptions = {}): Val
     const diagnostics = [...parsed.diagnostics];
     const data = parsed.data as Record<string, unknown> | undefined;
     if (data === undefined) return { diagnostics: sortDiagnostics(diagnostics) };
-    diagnostics.push(...checkSchema(data, parsed.source));
-    diagnostics.push(...checkSemantics({ data, source: parsed.source, host, configPath }));
+    const semantic = checkSemantics({ data, source: parsed.source, host, configPath });
+    const needsTeacher = semantic.some((d) => d.code === 'needs-teacher');
+    // "needs-teacher" at each loss says more than "missing teacher" at the top.
+    diagnostics.push(...checkSchema(data, parsed.source).filter((d) => !(needsTeacher && d.code === 'missing-key' && d.pointer === '/teacher')));
+    diagnostics.push(...semantic);
     const sorted = sortDiagnostics(diagnostics);
     if (sorted.some((d) => d.severity === 'error')) return { diagnostics: sorted };
     return { config: normalizeConfig(data, configPath), diagnostics: sorted };
