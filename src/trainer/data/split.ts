@@ -10,6 +10,7 @@ export interface SplitIndices { train: Int32Array; validation?: Int32Array; test
  * rounded at their cumulative boundaries so that e.g. 0.8 + 0.2 uses every example.
  */
 export function resolveSplitCounts(split: SplitConfig, total: number): { train: number; validation?: number; test: number } {
+  if (split.train === undefined || split.test === undefined) throw new DataError('split needs both `train` and `test` (counts or fractions)');
   const parts: [SplitName, number | undefined][] = [['train', split.train], ['validation', split.validation], ['test', split.test]];
   const out: Partial<Record<SplitName, number>> = {};
   let cumFraction = 0;

@@ -44,4 +44,5 @@ test('fractions use every example; counts and fractions are checked', () => {
   assert.throws(() => resolveSplitCounts({ train: 0.8, test: 0.3 }, 1000), /add up to 1\.1/);
   assert.throws(() => resolveSplitCounts({ train: 10.5, test: 2 }, 1000), /whole number/);
   assert.throws(() => resolveSplitCounts({ train: 0.001, test: 2 }, 100), /selects no examples/);
+  assert.throws(() => resolveSplitCounts({ train: 0.5 } as never, 100), /needs both `train` and `test`/);
 });
