@@ -67,6 +67,9 @@ test('images: configured size and grayscale', async () => {
     const want = d.train.y[i] === 0 ? 0.299 : 0.114;
     assert.ok(Math.abs(d.train.x[i * 12] - want) < 0.02, `luma ${d.train.x[i * 12]}`);
   }
+  // Only one side given: the other follows the first image's aspect ratio (4×4).
+  const w = await loadDataset(imgData('pets', { width: 2 }), { baseDir: dir, seed: 1 });
+  assert.deepEqual(w.inputShape, [2, 2, 3]);
 });
 
 test('bilinear resize keeps a gradient and its mean', () => {
