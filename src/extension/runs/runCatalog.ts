@@ -207,7 +207,8 @@ export class RunCatalog implements vscode.Disposable {
     return { run, tail: new EventsTail(runPaths(dir).events), applied: 0, tailCount: 0, live: false, sawRunning: false, endingSent: false };
   }
 
-  private apply(entry: Entry, event: TrainerEvent): void {
+  /** Applies one event; a batch from the file refreshes the status once, after its last event. */
+  private apply(entry: Entry, event: TrainerEvent, refresh = true): void {
     applyEvent(entry.run.progress, event);
     entry.applied++;
     if (event.type === 'started') {
@@ -218,7 +219,7 @@ export class RunCatalog implements vscode.Disposable {
         entry.run.source = entry.run.info?.source;
       }
     }
-    this.refreshStatus(entry);
+    if (refresh) this.refreshStatus(entry);
     this.eventEmitter.fire({ runDir: entry.run.dir, event });
     this.fireChanged();
   }
@@ -235,7 +236,7 @@ export class RunCatalog implements vscode.Disposable {
     // The tail counts from 0 too: skip what IPC already applied.
     const tailStart = entry.tailCount;
     entry.tailCount += events.length;
-    for (let i = 0; i < events.length; i++) if (tailStart + i >= entry.applied) this.apply(entry, events[i]);
+    for (let i = 0; i < events.length; i++) if (tailStart + i >= entry.applied) this.apply(entry, events[i], false);
     this.refreshStatus(entry);
   }
 

@@ -306,6 +306,10 @@ export class RunManager implements vscode.Disposable {
         break;
       case 'failed':
       case 'interrupted': {
+        if (r.status === 'interrupted' && run.stopRequests >= 2) {
+          vscode.window.setStatusBarMessage(`Distillery: ${name} killed`, 5000);
+          break;
+        }
         const why = r.status === 'failed'
           ? failureMessage(r.progress) ?? 'unknown error'
           : `the trainer ended without finishing${run.exit ? ` (${run.exit.signal ? `signal ${run.exit.signal}` : `code ${run.exit.code}`})` : ''}; the run is marked interrupted`;
