@@ -10,7 +10,7 @@ export function readEventsFile(file: string): ParsedEvents {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { events: [], errors: [], truncatedTail: false };
+    if (['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return { events: [], errors: [], truncatedTail: false };
     throw e;
   }
   return parseEventsText(text);
@@ -39,7 +39,7 @@ export class EventsTail {
     try {
       fd = openSync(this.file, 'r');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if (['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException).code ?? '')) return [];
       throw e;
     }
     const chunks: Buffer[] = [];

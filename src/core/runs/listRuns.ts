@@ -52,13 +52,14 @@ export function summariseRun(dir: string, alive: (pid: number) => boolean = isPr
   const { status, pid, error } = deriveStatus(events, info, alive);
   const s: RunSummary = { id, dir, experiment: info?.experiment ?? id, status, pid, error, badLines: errors.length, backend: info?.backend };
   for (const e of events) {
-    if (e.type === 'started') { s.start ??= e.t; s.experiment = e.experiment; s.backend = e.backend; }
+    if (e.type === 'started') { s.experiment = e.experiment; s.backend = e.backend; }
     else if (e.type === 'stage') s.stage = e.stage;
     else if (e.type === 'epoch' || e.type === 'step') { s.stage = e.stage; s.epoch = e.epoch; }
     else if (e.type === 'comparison') s.summary = e.summary;
     else if (e.type === 'finished') s.end = e.t;
   }
-  s.start ??= info?.start ? Date.parse(info.start) : timeFromRunId(id)?.getTime();
+  // The first start of the run (a resumed run keeps its place in the list).
+  s.start = (info?.start ? Date.parse(info.start) : undefined) ?? timeFromRunId(id)?.getTime() ?? events.find((e) => e.type === 'started')?.t;
   if (status === 'running' || status === 'interrupted') s.end = undefined;
   return s;
 }
