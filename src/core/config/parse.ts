@@ -146,8 +146,11 @@ function removalRange(map: YAMLMap, index: number, source: SourceMap) {
   const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
   const ownLine = /^[ ]*$/.test(text.slice(lineStart, keyStart));
   if (!ownLine) return source.range(keyStart, valueEnd);
-  if (nextStart !== undefined) return source.range(lineStart, text.lastIndexOf('\n', nextStart - 1) + 1);
-  let end = text.indexOf('\n', valueEnd);
-  end = end < 0 ? text.length : end + 1;
+  // Through the end of the value's last line: blank lines and comments after it stay.
+  let end = valueEnd;
+  if (text[end - 1] !== '\n') {
+    end = text.indexOf('\n', end);
+    end = end < 0 ? text.length : end + 1;
+  }
   return source.range(lineStart, end);
 }
