@@ -346,7 +346,13 @@ class Pipeline {
       },
     };
     const checkpoint = async (pos: CheckpointPosition) => {
-      await writeCheckpoint(ckDir, pos, { model: model.getWeights(), terms: objective.variables, optimizer: await optimizer.getWeights() });
+      const optimizerState = await optimizer.getWeights();
+      try {
+        await writeCheckpoint(ckDir, pos, { model: model.getWeights(), terms: objective.variables, optimizer: optimizerState });
+      } finally {
+        // getWeights hands out the optimizer's own variables plus a fresh iteration-count scalar.
+        tf.dispose(optimizerState.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+      }
       this.sink.emit({ type: 'checkpoint', stage, epoch: pos.epoch, step: pos.stageStep, path: join('checkpoints', stage) });
     };
     try {

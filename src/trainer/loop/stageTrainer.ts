@@ -109,7 +109,7 @@ export async function trainStage(model: StageModel, o: StageOptions): Promise<St
         total = value;
         o.optimizer.apply(grads, model.variables);
         tf.dispose(grads);
-        const nextLoss = tf.keep(tf.add(lossSum, tf.mul(total, idxArr.length)) as tf.Scalar);
+        const nextLoss = tf.tidy(() => tf.add(lossSum, tf.mul(total!, idxArr.length)) as tf.Scalar);
         lossSum.dispose();
         lossSum = nextLoss;
         const extra = model.afterStep?.(indices, labels, info);
