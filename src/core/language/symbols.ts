@@ -25,7 +25,12 @@ export function documentSymbols(text: string): DocumentSymbolEntry[] {
     const p = lineCounter.linePos(Math.min(offset, text.length));
     return { line: p.line - 1, character: p.col - 1 };
   };
-  const rangeOf = (start: number, end: number): Range => ({ start: pos(start), end: pos(Math.max(start, end)) });
+  const rangeOf = (start: number, end: number): Range => {
+    // Node ranges run to the start of the next line; a symbol ends at its last character.
+    let e = Math.max(start, end);
+    while (e > start && /\s/.test(text[e - 1] ?? '')) e--;
+    return { start: pos(start), end: pos(e) };
+  };
 
   const scalarText = (n: unknown): string => (isScalar(n) && n.value !== null && typeof n.value !== 'object' ? String(n.value) : '');
 
@@ -96,7 +101,7 @@ export function foldingRanges(text: string, tabSize?: number): FoldingRangeEntry
     const col = l.entries[0].col;
     const last = l.entries[l.entries.length - 1];
     // `layers:` may hold a sequence written at its own indentation.
-    const opensSameIndentSeq = last.kind === 'key' && !last.value;
+    const opensSameIndentSeq = last.kind === 'key' && !last.value && last.col === col;
     let end = i;
     for (let k = i + 1; k < lines.length; k++) {
       const t = lines[k].text.trim();
