@@ -39,6 +39,7 @@ describe('docs/methods.md', () => {
       }
       const rows = text.split('\n').filter((l) => /^\| `[a-z_]+` \|/.test(l)).map((l) => l.split('`')[1]);
       assert.deepEqual(rows, def.options.map((o) => o.name), `${def.kind}: options table rows differ from the registry's options`);
+      assert.equal(text.includes('Counts as a *soft* term'), def.perExampleSoft, `${def.kind}: docs and perExampleSoft disagree on confidence weighting`);
       if (def.paper) {
         const surname = def.paper.split(',')[0].split(' ').pop()!;
         assert.ok(text.includes(surname), `${def.kind}: paper by ${surname} not cited`);
