@@ -4,7 +4,7 @@
 import type { Stage, TrainerEvent } from '../../core/protocol/events';
 import type { RunRef } from '../../core/protocol/messages';
 import { Ema } from '../ui/smoothing';
-import { METRIC_GROUPS, type Level } from './groups';
+import { METRIC_GROUPS, type Level, type MetricGroup } from './groups';
 
 export type XMode = 'step' | 'epoch' | 'time';
 export type XPos = Record<XMode, number>;
@@ -20,7 +20,8 @@ export class Table {
   readonly groupRows = new Map<string, number>();
   length = 0;
 
-  addRow(pos: XPos, stage: Stage, values: ReadonlyArray<[string, number]>): void {
+  /** `groups`: the groups that contributed values, each once. */
+  addRow(pos: XPos, stage: Stage, values: ReadonlyArray<[string, number]>, groups: readonly string[]): void {
     if (values.length === 0) return;
     this.x.step.push(pos.step);
     this.x.epoch.push(pos.epoch);
@@ -35,7 +36,6 @@ export class Table {
       col.push(v);
     }
     this.length++;
-    const groups = new Set(values.map(([id]) => id.slice(0, id.indexOf(':'))));
     for (const g of groups) this.groupRows.set(g, (this.groupRows.get(g) ?? 0) + 1);
     for (const col of this.columns.values()) if (col.length < this.length) col.push(NaN);
   }
@@ -101,9 +101,7 @@ export class RunData {
         }
         const frac = c.stepsPerEpoch ? step / c.stepsPerEpoch : epoch - c.firstEpoch;
         const pos = this.advance(c, { step: c.stepOffset + step, epoch: c.epochOffset + frac, time: this.lastTime });
-        const values: Array<[string, number]> = [];
-        for (const g of METRIC_GROUPS) if (g.extractStep) for (const [k, v] of g.extractStep(e)) values.push([`${g.id}:${k}`, v]);
-        this.steps.addRow(pos, e.stage, values);
+        this.addRow(this.steps, pos, e.stage, (g) => g.extractStep?.(e));
         return;
       }
       case 'epoch': {
@@ -111,9 +109,7 @@ export class RunData {
         const epoch = Number.isFinite(e.epoch) ? e.epoch : 0;
         c.firstEpoch ??= epoch;
         const pos = this.advance(c, { step: Math.max(this.lastStep, c.stepOffset), epoch: c.epochOffset + (epoch - c.firstEpoch) + 1, time: this.lastTime });
-        const values: Array<[string, number]> = [];
-        for (const g of METRIC_GROUPS) if (g.extractEpoch) for (const [k, v] of g.extractEpoch(e)) values.push([`${g.id}:${k}`, v]);
-        this.epochs.addRow(pos, e.stage, values);
+        this.addRow(this.epochs, pos, e.stage, (g) => g.extractEpoch?.(e));
         return;
       }
       case 'finished':
@@ -139,6 +135,18 @@ export class RunData {
       this.emas.set(key, ema);
     }
     return ema.extend(this.table(level).columns.get(id) ?? []);
+  }
+
+  private addRow(table: Table, pos: XPos, stage: Stage, extract: (g: MetricGroup) => Array<[string, number]> | undefined): void {
+    const values: Array<[string, number]> = [];
+    const groups: string[] = [];
+    for (const g of METRIC_GROUPS) {
+      const got = extract(g);
+      if (!got?.length) continue;
+      groups.push(g.id);
+      for (const [k, v] of got) values.push([`${g.id}:${k}`, v]);
+    }
+    table.addRow(pos, stage, values, groups);
   }
 
   private beginStage(stage: Stage, stepsPerEpoch?: number): StageCursor {
