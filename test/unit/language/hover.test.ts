@@ -20,7 +20,7 @@ describe('hover', () => {
   it('a loss kind value shows title, formula and paper', async () => {
     const h = await hoverText(inFull('kind: soft_', 'kind: soft_'));
     assert.match(h ?? '', /soft_kd/);
-    assert.match(h ?? '', /Formula: `T²/);
+    assert.match(h ?? '', /Formula: `KD = T²/);
     assert.match(h ?? '', /Hinton/);
     assert.match(h ?? '', /`temperature` \(default `4`\)/);
   });
