@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+// `npm run bench`: every performance target of the project, ours against the reference,
+// measured back to back in this one process tree (the machine is shared; absolute figures
+// drift with its load, ratios measured minutes apart much less).
+//   node bench/run.mjs [--no-torch] [--threads 1,2] [--kernels]
+// Needs `npm run build` first (npm run bench does it). Results: bench/results/latest.json.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CONFIG = 'examples/mnist-kd.distill.yaml';
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const value = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
+const THREADS = value('--threads', '1,2').split(',').map(Number);
+
+/** Runs a command to completion; resolves with its wall time, stdout and exit code. */
+function timed(cmd, args, opts = {}) {
+  return new Promise((res) => {
+    const t0 = Date.now();
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b) => { out += b; });
+    child.stderr.on('data', (b) => { err += b; });
+    child.on('error', (e) => res({ code: -1, wallMs: Date.now() - t0, start: t0, out, err: err + e.message }));
+    child.on('close', (code) => res({ code, wallMs: Date.now() - t0, start: t0, out, err }));
+  });
+}
+
+const tsx = (script, ...args) => timed(process.execPath, ['--import', 'tsx', script, ...args]);
+const lastJson = (text) => JSON.parse(text.trim().split('\n').filter((l) => l.startsWith('{')).pop());
+
+/** The python that has Debian's torch (pyenv's python, first on PATH, may not). */
+function findTorchPython() {
+  for (const py of ['/usr/bin/python3', 'python3']) {
+    try {
+      execFileSync(py, ['-c', 'import torch'], { stdio: 'ignore' });
+      return py;
+    } catch { /* next */ }
+  }
+  return undefined;
+}
+
+export function machine() {
+  let model = cpus()[0]?.model ?? 'unknown';
+  try { model = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? model; } catch { /* not linux */ }
+  return { cpus: cpus().length, model, load: loadavg().map((l) => +l.toFixed(2)), node: process.version };
+}
+
+/** Our whole default experiment through the CLI, timed from outside and read back from events.jsonl. */
+export async function runOurs(config = CONFIG, sets = []) {
+  const tmp = mkdtempSync(join(tmpdir(), 'distillery-bench-'));
+  try {
+    const runsDir = join(tmp, 'runs'); // a fresh teacher cache beside it: the teacher is trained
+    const args = [join(root, 'dist/cli.js'), 'run', config, '--out', runsDir, ...sets.flatMap((s) => ['--set', s])];
+    const r = await timed(process.execPath, args);
+    if (r.code !== 0) throw new Error(`ours failed (exit ${r.code}):\n${r.err.slice(-2000)}`);
+    const runDir = join(runsDir, readdirSync(runsDir).find((d) => existsSync(join(runsDir, d, 'events.jsonl'))));
+    const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    return { wallMs: r.wallMs, ...summarise(events, r.start) };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Phase durations and throughputs from a run's events. */
+export function summarise(events, spawnedAt) {
+  const started = events.find((e) => e.type === 'started');
+  const finished = events.find((e) => e.type === 'finished');
+  if (finished?.status !== 'completed') throw new Error(`run did not complete: ${JSON.stringify(finished?.error ?? finished)}`);
+  const stages = events.filter((e) => e.type === 'stage');
+  const ms = {};
+  for (const s of stages) {
+    // A stage lasts until its own last event (what follows may be other work, e.g. the teacher-output pass).
+    const own = events.filter((e) => e.stage === s.stage && e.t >= s.t);
+    ms[s.stage] = own[own.length - 1].t - s.t;
+  }
+  ms.evaluate = finished.t - stages.find((s) => s.stage === 'evaluate').t;
+  const cacheLog = events.find((e) => e.type === 'log' && /teacher outputs cached/.test(e.message));
+  ms.teacher_outputs = cacheLog ? Number(/in (\d+) ms/.exec(cacheLog.message)[1]) : 0;
+  const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[s.length >> 1] : NaN; };
+  const stepRate = (stage) => median(events.filter((e) => e.type === 'step' && e.stage === stage).slice(1).map((e) => e.examples_per_sec));
+  const stageInfo = (stage) => stages.find((s) => s.stage === stage);
+  const firstStep = events.find((e) => e.type === 'step');
+  const summary = events.find((e) => e.type === 'comparison')?.summary;
+  return {
+    backend: started.backend,
+    ms,
+    stepExamplesPerSec: { teacher: stepRate('teacher'), baseline: stepRate('baseline'), distill: stepRate('distill') },
+    stageEpochs: Object.fromEntries(stages.filter((s) => s.epochs).map((s) => [s.stage, s.epochs])),
+    stepsPerEpoch: stageInfo('distill')?.steps_per_epoch,
+    startedToFirstStepMs: firstStep.t - started.t,
+    spawnToFirstStepMs: spawnedAt ? firstStep.t - spawnedAt : undefined,
+    accuracy: summary ? { teacher: summary.teacher_accuracy, student: summary.student_accuracy, baseline: summary.baseline_accuracy } : undefined,
+  };
+}
+
+async function main() {
+  const results = { date: new Date().toISOString(), machine: machine(), targets: [] };
+  console.log(`machine: ${results.machine.cpus} × ${results.machine.model}, load ${results.machine.load.join(' ')}, node ${results.machine.node}\n`);
+  const split = mkdtempSync(join(tmpdir(), 'distillery-split-'));
+  const py = flag('--no-torch') ? undefined : findTorchPython();
+  let refs = [];
+  try {
+    if (py) {
+      const ex = await tsx('bench/reference/export-split.ts', CONFIG, split);
+      if (ex.code !== 0) throw new Error(`export-split failed: ${ex.err}`);
+    }
+    console.log('ours: the default experiment through the CLI …');
+    const ours = await runOurs();
+    results.ours = ours;
+    console.log(`  ${(ours.wallMs / 1000).toFixed(1)} s on ${ours.backend}`);
+    if (py) {
+      for (const n of THREADS) {
+        console.log(`reference: PyTorch, ${n} thread(s) …`);
+        const r = await timed(py, ['bench/reference/mnist_kd.py', split, '--threads', String(n)]);
+        if (r.code !== 0) { console.log(`  failed: ${r.err.slice(-500)}`); continue; }
+        refs.push({ threads: n, wallMs: r.wallMs, ...lastJson(r.out) });
+        console.log(`  ${(r.wallMs / 1000).toFixed(1)} s`);
+      }
+    } else console.log('reference: skipped (no python with torch; apt-get install python3-torch libopenblas0-pthread)');
+    results.reference = refs;
+
+    console.log('editor probes …');
+    const val = await tsx('bench/probes/validate.ts');
+    const act = await timed(process.execPath, ['bench/probes/activate.cjs']);
+    results.validate = val.code === 0 ? lastJson(val.out) : { error: val.err.slice(-500) };
+    results.activate = act.code === 0 ? lastJson(act.out) : { error: act.err.slice(-500) };
+    const bundle = readFileSync(join(root, 'dist/extension.js'), 'utf8');
+    results.extensionHasTfjs = /@tensorflow|tfjs/.test(bundle);
+
+    const T = results.targets;
+    const best = (f) => (refs.length ? refs.reduce((a, b) => (f(a) <= f(b) ? a : b)) : undefined);
+    const n = refs[0]?.train_examples;
+    const e2eRef = best((r) => r.wallMs);
+    T.push({ target: 'end to end wall time (s)', ours: ours.wallMs / 1000, reference: e2eRef && e2eRef.wallMs / 1000, refNote: e2eRef && `${e2eRef.threads} thr`, ratio: e2eRef && ours.wallMs / e2eRef.wallMs, goal: '≤ 1.0', pass: e2eRef ? ours.wallMs <= e2eRef.wallMs : undefined });
+    // Distillation phase: ours includes the one-off teacher-output pass; the reference runs the teacher every step.
+    const distillEpochs = ours.stageEpochs.distill;
+    const oursDistill = n ? (n * distillEpochs) / ((ours.ms.distill + ours.ms.teacher_outputs) / 1000) : NaN;
+    const dRef = best((r) => r.seconds.distill);
+    const refDistill = dRef && (n * distillEpochs) / dRef.seconds.distill;
+    T.push({ target: 'distill phase (ex/s, incl. teacher pass + validation)', ours: oursDistill, reference: refDistill, refNote: dRef && `${dRef.threads} thr`, ratio: dRef && oursDistill / refDistill, goal: '≥ 2.0', pass: dRef ? oursDistill >= 2 * refDistill : undefined });
+    const tRef = best((r) => -r.examples_per_sec.teacher);
+    T.push({ target: `teacher CNN training step (ex/s, ${ours.backend})`, ours: ours.stepExamplesPerSec.teacher, reference: tRef?.examples_per_sec.teacher, refNote: tRef && `${tRef.threads} thr`, ratio: tRef && ours.stepExamplesPerSec.teacher / tRef.examples_per_sec.teacher, goal: '≥ 0.5', pass: tRef ? ours.stepExamplesPerSec.teacher >= 0.5 * tRef.examples_per_sec.teacher : undefined });
+    if (ours.accuracy && e2eRef) {
+      for (const k of ['teacher', 'baseline', 'student']) {
+        const diff = (ours.accuracy[k] - e2eRef.accuracy[k]) * 100;
+        T.push({ target: `${k} test accuracy (%)`, ours: ours.accuracy[k] * 100, reference: e2eRef.accuracy[k] * 100, ratio: undefined, diff, goal: '±0.5 pt', pass: Math.abs(diff) <= 0.5 });
+      }
+    }
+    T.push({ target: `validate a ${results.validate.lines ?? 300}-line config (median ms)`, ours: results.validate.median_ms, goal: '< 5', pass: results.validate.median_ms < 5 });
+    T.push({ target: 'extension require + activate (ms)', ours: results.activate.total_ms, goal: '< 50', pass: results.activate.total_ms < 50 });
+    T.push({ target: 'dist/extension.js contains no tfjs', ours: results.extensionHasTfjs ? 'tfjs found' : 'none', goal: 'none', pass: !results.extensionHasTfjs });
+    T.push({ target: `trainer spawn → first step (s, ${ours.backend})`, ours: ours.spawnToFirstStepMs / 1000, goal: '< 3', pass: ours.spawnToFirstStepMs < 3000 });
+
+    if (flag('--kernels')) {
+      console.log('kernel microbenchmarks (bench/kernels.bench.ts --quick) …');
+      const k = await tsx('bench/kernels.bench.ts', '--quick');
+      results.kernels = k.out;
+      console.log(k.out);
+    }
+  } finally {
+    rmSync(split, { recursive: true, force: true });
+  }
+  printTable(results);
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  writeFileSync(join(root, 'bench/results/latest.json'), JSON.stringify(results, null, 1));
+  console.log('\nwritten: bench/results/latest.json');
+}
+
+const fmt = (v) => (v === undefined || v === null || Number.isNaN(v) ? '—' : typeof v === 'number' ? (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2)) : String(v));
+
+function printTable(results) {
+  const rows = results.targets.map((t) => [t.target, fmt(t.ours), t.reference === undefined ? '—' : `${fmt(t.reference)}${t.refNote ? ` (${t.refNote})` : ''}`, t.diff !== undefined ? `${t.diff >= 0 ? '+' : ''}${t.diff.toFixed(2)} pt` : fmt(t.ratio), t.goal, t.pass === undefined ? 'n/a' : t.pass ? 'PASS' : 'FAIL']);
+  const head = ['target', 'ours', 'reference', 'ratio', 'goal', ''];
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
+  console.log('\n' + line(head));
+  for (const r of rows) console.log(line(r));
+  const o = results.ours;
+  if (o) console.log(`\nours, phases (s): teacher ${(o.ms.teacher / 1000).toFixed(1)}, teacher outputs ${(o.ms.teacher_outputs / 1000).toFixed(1)}, baseline ${(o.ms.baseline / 1000).toFixed(1)}, distill ${(o.ms.distill / 1000).toFixed(1)}, evaluate ${(o.ms.evaluate / 1000).toFixed(1)}; started → first step ${(o.startedToFirstStepMs / 1000).toFixed(2)} s`);
+  for (const r of results.reference ?? []) console.log(`reference ${r.threads} thr, phases (s): teacher ${r.seconds.teacher.toFixed(1)}, baseline ${r.seconds.baseline.toFixed(1)}, distill ${r.seconds.distill.toFixed(1)}, evaluate ${r.seconds.evaluate.toFixed(2)}, process ${r.seconds.process.toFixed(1)} (torch ${r.torch})`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => { console.error(e.message ?? e); process.exit(1); });
+}
