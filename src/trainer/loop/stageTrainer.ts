@@ -137,6 +137,9 @@ export async function trainStage(model: StageModel, o: StageOptions): Promise<St
         values!.dispose();
         total.dispose();
         stageStep++;
+        // A macrotask turn, so that signals and IPC messages (a stop request) are delivered:
+        // on the cpu/wasm backends every await above resolves as a microtask.
+        await new Promise((r) => setImmediate(r));
         if (o.shouldStop() && !lastOfEpoch) {
           tf.dispose([lossSum, correctSum]);
           const pos: CheckpointPosition = { stage: o.stage, epoch, stepInEpoch: s + 1, stageStep };
