@@ -102,6 +102,11 @@ export function registerRunCommands(context: vscode.ExtensionContext, catalog: R
 
   reg('distillery.openComparison', async (arg, selection) => {
     let dirs = runDirsOf(arg, selection);
+    if (dirs.length === 0 && arg instanceof vscode.Uri) {
+      // From a config's editor title: its latest run with results.
+      const latest = catalog.runsOf(arg.fsPath).find((r) => r.progress.summary);
+      if (latest) dirs = [latest.dir];
+    }
     if (dirs.length === 0) {
       const picks = await vscode.window.showQuickPick(
         catalog.runs().filter((r) => r.progress.summary).sort((a, b) => b.startedAt - a.startedAt).map((r) => ({ label: r.experiment, description: r.id, dir: r.dir })),
