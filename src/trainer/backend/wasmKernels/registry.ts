@@ -19,12 +19,16 @@ export interface WasmKernelOptions {
 
 /** The original kernels replaced here, kept so that benchmarks can compare and tests can restore. */
 const originals = new Map<string, tf.KernelConfig>();
+/** Kernels wasm did not have at all. */
+const added = new Set<string>();
 
 function replace(config: tf.KernelConfig): void {
   const existing = tf.getKernel(config.kernelName, 'wasm');
   if (existing) {
-    if (!originals.has(config.kernelName)) originals.set(config.kernelName, existing);
+    if (!originals.has(config.kernelName) && !added.has(config.kernelName)) originals.set(config.kernelName, existing);
     tf.unregisterKernel(config.kernelName, 'wasm');
+  } else {
+    added.add(config.kernelName);
   }
   tf.registerKernel(config);
 }
@@ -36,8 +40,8 @@ export function originalWasmKernel(name: string): tf.KernelConfig | undefined {
 
 /** Registers the missing training kernels and the faster rewrites. Call after the wasm backend is ready. */
 export function registerWasmTrainingKernels(opts: WasmKernelOptions = {}): string[] {
-  const added: string[] = [];
-  const add = (c: tf.KernelConfig) => { replace(c); added.push(c.kernelName); };
+  const names: string[] = [];
+  const add = (c: tf.KernelConfig) => { replace(c); names.push(c.kernelName); };
   add(conv2DBackpropFilterConfig);
   add(depthwiseConv2dNativeBackpropFilterConfig);
   add(depthwiseConv2dNativeBackpropInputConfig);
@@ -51,13 +55,19 @@ export function registerWasmTrainingKernels(opts: WasmKernelOptions = {}): strin
     if (!native) throw new Error('The wasm backend has no BatchMatMul kernel.');
     add(batchMatMulConfig(native.kernelFunc));
   }
-  return added;
+  return names;
 }
 
-/** Puts back the shipped kernels that were replaced (the added ones stay: wasm had none). */
-export function restoreShippedWasmKernels(): void {
+/**
+ * Puts back the shipped kernels that were replaced; with `removeAdded`, also removes the ones
+ * wasm lacked, giving wasm exactly as shipped (for benchmarks: conv training then fails).
+ */
+export function restoreShippedWasmKernels(opts: { removeAdded?: boolean } = {}): void {
   for (const [name, config] of originals) {
-    tf.unregisterKernel(name, 'wasm');
+    if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(config);
+  }
+  if (opts.removeAdded) {
+    for (const name of added) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   }
 }
