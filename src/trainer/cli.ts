@@ -28,7 +28,7 @@ const commands: Record<string, Subcommand> = {
   report: {
     usage: 'distillery report RUN_DIR',
     summary: 'write a self-contained HTML report of a run',
-    run: async (argv, o) => (await import('./cli/reportEntry')).reportEntry(argv, o),
+    run: async (argv, o) => (await import('./cli/report')).reportCommand(argv, o),
   },
 };
 
