@@ -67,14 +67,20 @@ export function positionToOffset(text: string, pos: Position): number {
   return Math.min(i + pos.character, end > i && text[end - 1] === '\r' ? end - 1 : end);
 }
 
-/** Plain data of the whole document, as far as the tolerant parser gets. */
+let lastData: { text: string; data: unknown } | undefined;
+
+/** Plain data of the whole document, as far as the tolerant parser gets (the last text's is kept). */
 export function documentData(text: string): unknown {
+  if (lastData?.text === text) return lastData.data;
+  let data: unknown;
   try {
     const doc = parseDocument(text, { uniqueKeys: false, strict: false, prettyErrors: false });
-    return doc.toJS({ maxAliasCount: 100 });
+    data = doc.toJS({ maxAliasCount: 100 });
   } catch {
-    return undefined;
+    data = undefined;
   }
+  lastData = { text, data };
+  return data;
 }
 
 export function dataAt(data: unknown, path: PathSegment[]): unknown {
@@ -118,12 +124,7 @@ export function cursorContext(text: string, pos: Position, options: CursorOption
   const none: CursorContext = { ...base, mode: 'none', path: [], prefix: '', replace: range(ch, ch) };
 
   // Text of a block scalar or a comment is not completed.
-  if (lineIdx < lines.length && !lines[lineIdx].structural && lineText.trim() !== '' && !lineText.trim().startsWith('-')) {
-    const t = lineText.trim();
-    if (t.startsWith('#') || lineIdx > 0) {
-      if (t.startsWith('#') || isBlockScalarText(lines, lineIdx)) return none;
-    }
-  }
+  if (lineIdx < lines.length && isBlockScalarText(lines, lineIdx)) return none;
   const hash = commentBefore(before);
   if (hash) return none;
 
