@@ -29,12 +29,67 @@ function findBundleDir(): string {
   return dir;
 }
 
-function lineAndColumn(text: string, message: string): string {
-  const m = /position (\d+)/.exec(message);
-  if (!m) return '';
-  const before = text.slice(0, Number(m[1]));
-  const line = before.split('\n').length;
-  return ` at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+/**
+ * Offset of the first syntax error in a JSON text (Node 20's JSON.parse messages carry no
+ * position), or -1. Only runs after JSON.parse has failed.
+ */
+function jsonErrorOffset(s: string): number {
+  let i = 0;
+  const fail = (): never => { throw i; };
+  const ws = (): void => { while (i < s.length && ' \t\r\n'.includes(s[i]!)) i++; };
+  const str = (): void => {
+    i++;
+    while (i < s.length && s[i] !== '"') {
+      if (s.charCodeAt(i) < 0x20) fail();
+      i += s[i] === '\\' ? 2 : 1;
+    }
+    if (i >= s.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const open = s[i];
+    if (open === '{' || open === '[') {
+      const close = open === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (s[i] === close) { i++; return; }
+      for (;;) {
+        if (open === '{') {
+          ws();
+          if (s[i] !== '"') fail();
+          str();
+          ws();
+          if (s[i] !== ':') fail();
+          i++;
+        }
+        value();
+        ws();
+        if (s[i] === ',') { i++; continue; }
+        if (s[i] === close) { i++; return; }
+        fail();
+      }
+    }
+    if (open === '"') return str();
+    const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(s.slice(i, i + 400));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  try {
+    value();
+    ws();
+    if (i < s.length) fail();
+    return -1;
+  } catch (pos) {
+    return typeof pos === 'number' ? pos : -1;
+  }
+}
+
+function lineAndColumn(text: string): string {
+  const at = jsonErrorOffset(text);
+  if (at < 0) return '';
+  const before = text.slice(0, at);
+  return ` at line ${before.split('\n').length}, column ${at - before.lastIndexOf('\n')}`;
 }
 
 function readComparison(runDir: string): Comparison {
@@ -50,7 +105,7 @@ function readComparison(runDir: string): Comparison {
     data = JSON.parse(text);
   } catch (err) {
     const msg = (err as Error).message;
-    throw new ReportError(`${file}${lineAndColumn(text, msg)}: invalid JSON: ${msg}`);
+    throw new ReportError(`${file}${lineAndColumn(text)}: invalid JSON: ${msg}`);
   }
   if (!isComparisonShape(data)) {
     const keys = ['run_id', 'class_names', 'teacher', 'student', 'summary', 'disagreements'];

@@ -126,7 +126,7 @@ export class MetricChart {
       width,
       height: HEIGHT,
       scales: { x: { time: false }, y: view.logY ? { distr: 3 } : {} },
-      axes: [{ ...axis, label: X_LABEL[view.xMode], labelFont: theme.font }, { ...axis, size: 64, values: (_u, vals) => vals.map((v) => formatY(v)) }],
+      axes: [{ ...axis, label: X_LABEL[view.xMode], labelFont: theme.font }, { ...axis, size: 64 }],
       series,
       legend: { live: true },
       cursor: {
