@@ -7,7 +7,10 @@ import { readEventsFile } from '../../../src/core/runs/eventsReader';
 import { summariseRun } from '../../../src/core/runs/listRuns';
 import { readRunInfo } from '../../../src/core/runs/runInfo';
 import { runExperiment } from '../../../src/trainer/loop/experiment';
+import Ajv from 'ajv';
 import { tinyExperiment } from './fixtures';
+
+const validateEvent = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(__dirname, '../../../schemas/events.schema.json'), 'utf8')));
 
 test('a tiny run produces a complete run folder, and a second run reuses the cached teacher', async () => {
   const x = tinyExperiment();
@@ -24,6 +27,7 @@ test('a tiny run produces a complete run folder, and a second run reuses the cac
   assert.deepEqual(info.completed_stages, ['teacher', 'baseline', 'distill', 'evaluate']);
   const { events, errors } = readEventsFile(join(r.runDir, 'events.jsonl'));
   assert.equal(errors.length, 0);
+  for (const e of events) assert.ok(validateEvent(e), `${e.type} matches schemas/events.schema.json: ${JSON.stringify(validateEvent.errors)}`);
   assert.deepEqual(events.map((e) => e.type), seen.map((e) => e.type), 'the file holds what listeners saw');
   assert.deepEqual(events.filter((e) => e.type === 'stage').map((e) => e.type === 'stage' && e.stage), ['teacher', 'baseline', 'distill', 'evaluate']);
   const steps = events.filter((e) => e.type === 'step');
