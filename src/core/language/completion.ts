@@ -216,8 +216,8 @@ class CompletionSession {
     }
     if (types.has('object') && types.size === 1) return { text: `${key}:\n  $0`, retrigger: true };
     if (dflt.has && (dflt.value === null || typeof dflt.value !== 'object')) return { text: `${key}: \${1:${escapeSnippet(formatValue(dflt.value))}}` };
-    if (PATH_KEYS.has(key)) return { text: `${key}: $0`, retrigger: true };
-    return { text: `${key}: $0` };
+    // Values that have completions (file paths, built-in dataset names) open the list at once.
+    return { text: `${key}: $0`, retrigger: PATH_KEYS.has(key) || enums.length > 0 };
   }
 
   /** Whole items for a list: one per loss kind (discriminated items), one per layer type (one-key items). */
