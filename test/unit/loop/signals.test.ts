@@ -71,3 +71,28 @@ test('SIGKILL reads as interrupted; --resume continues the same run to completio
   assert.equal(summariseRun(dir).status, 'completed');
   assert.match(r.output(), /student \(KD\)/);
 });
+
+test('forked trainer: events arrive over IPC, and an IPC stop ends the run stopped', async () => {
+  const { fork } = await import('node:child_process');
+  const x = tinyExperiment({ epochs: 200, baseline: false });
+  const child = fork(join(ROOT, 'src/trainer/main.ts'), ['--config', x.configPath, '--out', x.runsDir], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => { stderr += d; });
+  const types: string[] = [];
+  let finished: { status?: string } | undefined;
+  child.on('message', (m: { type: string; stage?: string; status?: string }) => {
+    types.push(m.type);
+    if (m.type === 'step' && m.stage === 'distill' && !types.includes('stop-sent')) {
+      types.push('stop-sent');
+      child.send({ type: 'stop' });
+    }
+    if (m.type === 'finished') finished = m;
+  });
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  assert.equal(types[0], 'started', stderr);
+  assert.equal(finished?.status, 'stopped', stderr);
+  assert.equal(code, 1);
+  const [run] = readdirSync(x.runsDir);
+  const fileTypes = readEventsFile(join(x.runsDir, run, 'events.jsonl')).events.map((e) => e.type);
+  assert.deepEqual(fileTypes, types.filter((t) => t !== 'stop-sent'), 'IPC carries exactly what the file holds');
+});
