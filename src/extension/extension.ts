@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import { registerNewExperiment } from './experiments/newExperiment';
 import { NameHoverProvider } from './inline/nameHover';
 import { ResultsCodeLensProvider } from './inline/resultsCodeLens';
-import { registerLanguageFeatures, validateDocumentCommand } from './language/languageFeatures';
 import { registerPanels } from './panels/panels';
 import { RunCatalog } from './runs/runCatalog';
 import { registerRunCommands } from './runs/runCommands';
@@ -15,8 +14,11 @@ import { RunsTreeProvider } from './runs/runsTree';
 const CONFIG_SELECTOR: vscode.DocumentSelector = [{ language: 'distill-yaml' }, { pattern: '**/*.distill.{yaml,yml}' }];
 
 export function activate(context: vscode.ExtensionContext): void {
-  registerLanguageFeatures(context);
-  context.subscriptions.push(vscode.commands.registerCommand('distillery.validate', (uri?: vscode.Uri) => validateDocumentCommand(uri)));
+  // The validator (YAML parser, JSON-schema compiler, the schema) is the heaviest part of the
+  // bundle: it is evaluated after activation returns, so activating stays fast.
+  const language = import('./language/languageFeatures');
+  void language.then((m) => m.registerLanguageFeatures(context), (e) => console.error('Distillery: language features failed to load', e));
+  context.subscriptions.push(vscode.commands.registerCommand('distillery.validate', async (uri?: vscode.Uri) => (await language).validateDocumentCommand(uri)));
 
   const catalog = new RunCatalog(runsFolders);
   context.subscriptions.push(catalog);

@@ -3,12 +3,15 @@
 import * as vscode from 'vscode';
 import { slugName } from '../../core/runs/layout';
 
+/** The examples point yaml-language-server at the schema by a path relative to the repo; a copy elsewhere does not need it (Distillery validates). */
+const MODELINE = 'yaml-language-server:';
+
 interface Template { label: string; description: string; detail?: string; uri: vscode.Uri; text: string }
 
 /** The `name:` value and the first comment line of a config, read without parsing YAML. */
 function describe(text: string): { name?: string; summary?: string } {
   const name = /^name:\s*['"]?([^'"#\n]+?)['"]?\s*(#.*)?$/m.exec(text)?.[1];
-  const summary = /^#\s*(.+)$/m.exec(text)?.[1];
+  const summary = [...text.matchAll(/^#\s*(.+)$/gm)].map((m) => m[1]).find((c) => !c.startsWith(MODELINE));
   return { name, summary };
 }
 
@@ -52,7 +55,8 @@ export function registerNewExperiment(context: vscode.ExtensionContext): void {
     } catch {
       // Not there: good.
     }
-    const text = /^name:.*$/m.test(template.text) ? template.text.replace(/^name:.*$/m, `name: ${slugName(name)}`) : `name: ${slugName(name)}\n${template.text}`;
+    const body = template.text.replace(/^#\s*yaml-language-server:.*\n/m, '');
+    const text = /^name:.*$/m.test(body) ? body.replace(/^name:.*$/m, `name: ${slugName(name)}`) : `name: ${slugName(name)}\n${body}`;
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     await vscode.window.showTextDocument(target);
   }));
