@@ -4,7 +4,7 @@
 import uPlot from 'uplot';
 import { toCsv } from '../ui/csv';
 import { stableColor, withAlpha } from '../ui/colors';
-import type { XRange } from '../ui/downsample';
+import type { EnvelopeCache, XRange } from '../ui/downsample';
 import type { Theme } from '../ui/theme';
 import { button } from '../ui/toolkit';
 import { buildChartData, type ChartView, type SeriesMeta } from './chartData';
@@ -44,6 +44,7 @@ export class MetricChart {
   private zoom?: XRange;
   private runs: readonly RunData[] = [];
   private readonly resize: ResizeObserver;
+  private readonly envelopes = new Map<string, EnvelopeCache>();
 
   constructor(readonly group: MetricGroup, private readonly host: ChartHost) {
     this.el = document.createElement('section');
@@ -69,6 +70,7 @@ export class MetricChart {
   /** Recreates the chart (theme, axis mode, log scale or a new series changed). */
   invalidate(): void {
     this.layout = '';
+    this.envelopes.clear();
   }
 
   resetZoom(): void {
@@ -80,7 +82,9 @@ export class MetricChart {
     this.runs = runs;
     const view = this.host.view();
     const width = Math.max(300, this.plotEl.clientWidth || 600);
-    const { data, series, rawPoints } = buildChartData(runs, this.group, view, Math.round(width), this.zoom);
+    // Bucket count rounded so small resizes keep the incremental envelopes.
+    const buckets = Math.max(256, 2 ** Math.round(Math.log2(width)));
+    const { data, series, rawPoints } = buildChartData(runs, this.group, view, buckets, this.zoom, this.envelopes);
     const layout = JSON.stringify([view.xMode, view.logY, series.map((s) => s.key)]);
     if (!this.u || layout !== this.layout) {
       this.u?.destroy();

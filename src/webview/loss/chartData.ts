@@ -1,7 +1,7 @@
 // Turns runs into what one uPlot chart draws: downsampled (min/max envelope), smoothed,
 // log-safe, and aligned on one x array across runs.
 import uPlot from 'uplot';
-import { envelopeIndices, type XRange } from '../ui/downsample';
+import { EnvelopeCache, envelopeIndices, type XRange } from '../ui/downsample';
 import type { MetricGroup } from './groups';
 import type { RunData, XMode } from './series';
 
@@ -33,7 +33,13 @@ export function seriesKey(group: MetricGroup, run: RunData, seriesId: string): s
   return `${group.id}|${run.ref.runId}|${seriesId}`;
 }
 
-export function buildChartData(runs: readonly RunData[], group: MetricGroup, view: ChartView, buckets: number, zoom?: XRange): ChartData {
+/**
+ * `caches` keeps one incremental envelope per run and view (appends then cost only the new
+ * rows); a zoomed view is downsampled afresh over its range.
+ */
+export function buildChartData(
+  runs: readonly RunData[], group: MetricGroup, view: ChartView, buckets: number, zoom: XRange | undefined, caches: Map<string, EnvelopeCache>,
+): ChartData {
   const series: SeriesMeta[] = [];
   const tables: uPlot.AlignedData[] = [];
   let rawPoints = 0;
@@ -47,7 +53,19 @@ export function buildChartData(runs: readonly RunData[], group: MetricGroup, vie
     const raws = ids.map((id) => table.columns.get(id)!);
     const smooth = view.smoothing > 0 ? ids.map((id) => run.smoothed(group.level, id, view.smoothing)) : raws;
     const xs = table.x[view.xMode];
-    const idx = envelopeIndices(xs, view.smoothing > 0 ? [...raws, ...smooth] : raws, buckets, zoom);
+    const ys = view.smoothing > 0 ? [...raws, ...smooth] : raws;
+    let idx: number[];
+    if (zoom) {
+      idx = envelopeIndices(xs, ys, buckets, zoom);
+    } else {
+      const key = `${run.ref.runId}|${view.xMode}|${view.smoothing}|${buckets}`;
+      let cache = caches.get(key);
+      if (!cache) {
+        cache = new EnvelopeCache();
+        caches.set(key, cache);
+      }
+      idx = cache.indices(xs, ys, buckets);
+    }
     const cols: Array<Array<number | null>> = [idx.map((i) => xs[i]!)];
     ids.forEach((id, k) => {
       const name = id.slice(group.id.length + 1);

@@ -117,7 +117,8 @@ function render(): void {
   const steps = runs.reduce((n, r) => n + r.steps.length, 0);
   status.textContent = `${runs.length} run${runs.length === 1 ? '' : 's'} · ${steps} steps` +
     (runs.length === 1 ? ` · ${runs[0]!.status}` : '');
-  performance.measure('loss:render', 'loss:render:start');
+  // uPlot draws in a microtask queued by setData: measure after it.
+  queueMicrotask(() => performance.measure('loss:render', 'loss:render:start'));
 }
 
 function handle(msg: HostToLossMessage): void {
