@@ -37,7 +37,23 @@ export async function codeActions(text: string, diagnostics: Diagnostic[], ctx: 
     const computed = await computeFix(text, d, ctx, getDoc);
     if (computed) out.push({ ...computed, preferred: true, diagnostic: d });
   }
+  // A missing layer reference: one action per declared layer name of that side.
+  for (const d of diagnostics) {
+    const path = pointerToPath(d.pointer);
+    const side = d.code === 'missing-key' ? sideOfKey(path[path.length - 1]) : undefined;
+    if (!side) continue;
+    for (const layer of (await namedLayers(text, side, ctx)).slice(0, 8)) {
+      const fix = await insertMissingKey(text, d, path, getDoc(), ctx, layer.name);
+      if (fix && !out.some((a) => a.diagnostic === d && sameEdits(a.edits, fix.edits))) {
+        out.push({ title: `Add '${String(path[path.length - 1])}: ${layer.name}'`, edits: fix.edits, preferred: false, diagnostic: d });
+      }
+    }
+  }
   return out;
+}
+
+function sameEdits(a: TextEdit[], b: TextEdit[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 async function computeFix(text: string, d: Diagnostic, ctx: LanguageContext, getDoc: () => Document): Promise<{ title: string; edits: TextEdit[] } | undefined> {
@@ -95,7 +111,7 @@ function nodeAt(doc: Document, path: PathSegment[]): Node | undefined {
   return (node ?? undefined) as Node | undefined;
 }
 
-async function insertMissingKey(text: string, d: Diagnostic, path: PathSegment[], doc: Document, ctx: LanguageContext): Promise<{ title: string; edits: TextEdit[] } | undefined> {
+async function insertMissingKey(text: string, d: Diagnostic, path: PathSegment[], doc: Document, ctx: LanguageContext, forcedValue?: string): Promise<{ title: string; edits: TextEdit[] } | undefined> {
   const nav = navigatorFor(ctx);
   const data = doc.toJS() as unknown;
   const valueAt = (p: PathSegment[]): unknown => {
@@ -114,7 +130,7 @@ async function insertMissingKey(text: string, d: Diagnostic, path: PathSegment[]
   }
   if (!key) return undefined;
   const info = props(mapPath).find((p) => p.name === key);
-  const value = await valueFor(text, key, info?.schemas ?? [], nav, ctx);
+  const value = forcedValue ?? (await valueFor(text, key, info?.schemas ?? [], nav, ctx));
   const node = nodeAt(doc, mapPath);
   if (!isMap(node) || !node.range) return undefined;
   if (node.flow) {

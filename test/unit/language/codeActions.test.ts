@@ -54,6 +54,7 @@ describe('quick fixes', () => {
     const ds = withoutFixes(diagnosticsOf(broken, 'missing-key'));
     const actions = await codeActions(broken, ds, projectContext);
     assert.equal(actions[0].title, "Add 'teacher_layer'");
+    assert.equal(actions.length, 2, 'the computed fix uses the first name; the second name is an extra action');
     const fixed = apply(broken, actions[0].edits);
     assert.match(fixed, /\n {6}projection: linear\n {6}teacher_layer: features\n/);
     assert.equal(validateConfig(fixed, {}).diagnostics.filter((d) => d.severity === 'error').length, 0);
@@ -64,12 +65,17 @@ describe('quick fixes', () => {
     const actions = await codeActions(broken, ds, projectContext);
     assert.match(apply(broken, actions[0].edits), /split: \{train: 8000, test: /);
   });
-  it('missing required key: the validator fix is used when present', async () => {
+  it('missing required key: the validator fix is used when present, then one action per teacher layer', async () => {
     const broken = fullConfig.replace('      teacher_layer: penultimate\n', '');
     const ds = diagnosticsOf(broken, 'missing-key');
     const actions = await codeActions(broken, ds, projectContext);
     assert.match(actions[0].title, /teacher_layer/);
+    assert.equal(actions[0].preferred, true);
     assert.match(apply(broken, actions[0].edits), /teacher_layer:/);
+    assert.deepEqual(actions.slice(1).map((a) => a.title), ["Add 'teacher_layer: features'", "Add 'teacher_layer: penultimate'"]);
+    assert.ok(actions.slice(1).every((a) => !a.preferred));
+    const fixed = apply(broken, actions[2].edits);
+    assert.equal(validateConfig(fixed, {}).diagnostics.filter((d) => d.severity === 'error').length, 0);
   });
   it('duplicate key: removed with its line, computed and from the validator', async () => {
     const broken = fullConfig.replace('  epochs: 5\n', '  epochs: 5\n  epochs: 6\n');
