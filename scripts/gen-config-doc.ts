@@ -1,10 +1,12 @@
-// Generates docs/config.md from schemas/distill.schema.json and the diagnostic codes.
+// Generates docs/config.md from schemas/distill.schema.json and the diagnostic codes, and
+// the precompiled schema validator (src/core/config/schemaValidator.generated.js).
 // Run: npx tsx scripts/gen-config-doc.ts   (test/unit/config/doc.test.ts fails when the
 // committed doc differs from what this prints, so the doc never drifts from the schema).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { distillSchema, enumOptions, layerTypes, lossKinds, propertiesOf, resolveRef, schemaAt, type SchemaNode } from '../src/core/config/schemaInfo';
 import { diagnosticCodes } from '../src/core/config/codes';
+import { generateValidatorSource } from '../src/core/config/schemaValidatorCodegen';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -91,8 +93,10 @@ export function renderConfigDoc(): string {
 }
 
 export const configDocPath = resolve(__dirname, '../docs/config.md');
+export const validatorPath = resolve(__dirname, '../src/core/config/schemaValidator.generated.js');
 
 if (require.main === module) {
   writeFileSync(configDocPath, renderConfigDoc());
-  console.log(`wrote ${configDocPath}`);
+  writeFileSync(validatorPath, generateValidatorSource());
+  console.log(`wrote ${configDocPath} and ${validatorPath}`);
 }

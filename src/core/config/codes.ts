@@ -4,7 +4,8 @@
 export const diagnosticCodes = {
   // Reading the text
   'invalid-utf8': { severity: 'error', doc: 'The file is not valid UTF-8; the line of the first bad byte is reported.' },
-  'file-too-large': { severity: 'error', doc: 'The config is larger than 1 MB; it is not parsed.' },
+  'file-too-large': { severity: 'error', doc: 'The config is larger than 256 KiB; it is not parsed.' },
+  'too-deep': { severity: 'error', doc: 'Brackets nest more than 64 levels deep; rejected before parsing.' },
   'empty-config': { severity: 'error', doc: 'The file holds no YAML document.' },
   'yaml-syntax': { severity: 'error', doc: 'The YAML does not parse (unclosed bracket, bad indentation, ...).' },
   'yaml-tab': { severity: 'error', doc: 'A tab is used for indentation; YAML allows spaces only.' },

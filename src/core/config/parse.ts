@@ -1,10 +1,10 @@
 // YAML text -> one positioned document and its plain data, or diagnostics saying why not.
-import { isAlias, isMap, isScalar, LineCounter, parseAllDocuments, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isAlias, isScalar, parseAllDocuments, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Diagnostic } from './diagnostics';
 import { SourceMap } from './sourceMap';
 
-/** A config is a few kB; anything past this is a mistake (or an attack) and is not parsed. */
-export const MAX_CONFIG_CHARS = 1_000_000;
+/** A config is a few kB; anything past 256 KiB is a mistake (or an attack) and is not parsed. */
+export const MAX_CONFIG_CHARS = 256 * 1024;
 /** Aliases allowed in one config; a "billion laughs" needs far more and is rejected before it expands. */
 export const MAX_ALIAS_COUNT = 100;
 
@@ -16,17 +16,20 @@ export interface ParsedConfig {
 }
 
 export function parseConfigText(text: string): ParsedConfig {
-  const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   if (text.length > MAX_CONFIG_CHARS) {
-    const source = new SourceMap(text, lineCounter);
-    lineCounter.addNewLine(0);
-    return { source, data: undefined, diagnostics: [{ severity: 'error', code: 'file-too-large', message: `The config is ${(text.length / 1e6).toFixed(1)} MB; the limit is ${MAX_CONFIG_CHARS / 1e6} MB.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
+    const source = new SourceMap('');
+    return { source, data: undefined, diagnostics: [{ severity: 'error', code: 'file-too-large', message: `The config is ${(text.length / 1e6).toFixed(1)} MB; the limit is ${Math.round(MAX_CONFIG_CHARS / 1024)} KiB.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
   }
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const tooDeep = findExcessiveNesting(text);
+  if (tooDeep !== undefined) {
+    const source = new SourceMap(text);
+    return { source, data: undefined, diagnostics: [{ severity: 'error', code: 'too-deep', message: `Brackets nest deeper than ${MAX_NESTING} levels here; a config needs a handful.`, range: source.range(tooDeep, tooDeep + 1) }] };
+  }
+  const docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
   const list: Document[] = Array.isArray(docs) ? docs : [];
   const doc = list[0];
-  const source = new SourceMap(text, lineCounter, doc);
+  const source = new SourceMap(text, doc);
   if (!doc || (doc.contents === null && doc.errors.length === 0)) {
     return { source, data: undefined, diagnostics: [{ severity: 'error', code: 'empty-config', message: 'The config is empty; it needs at least `version`, `data`, `teacher`, `student` and `distillation`.', range: source.range(0, 0) }] };
   }
@@ -68,6 +71,33 @@ export function parseConfigText(text: string): ParsedConfig {
     return { source, data: undefined, diagnostics };
   }
   return { source, data, diagnostics };
+}
+
+/** Flow nesting a config may use; the YAML parser slows down badly on thousands of levels. */
+export const MAX_NESTING = 64;
+
+/**
+ * Offset of the bracket where flow nesting passes MAX_NESTING, or undefined. A quick scan
+ * that skips comments and quoted strings; brackets in plain scalars (rare) count too, which
+ * can only over-count, and 64 leaves room for that.
+ */
+function findExcessiveNesting(text: string): number | undefined {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote && text[i - 1] !== '\\') quote = '';
+      else if (c === '\n' && depth === 0) quote = '';
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) { const nl = text.indexOf('\n', i); if (nl < 0) break; i = nl; continue; }
+    if ((c === '"' || c === "'") && depth > 0) quote = c;
+    else if (c === '[' || c === '{') { if (++depth > MAX_NESTING) return i; }
+    else if ((c === ']' || c === '}') && depth > 0) depth--;
+    else if (c === '\n' && depth === 0) quote = '';
+  }
+  return undefined;
 }
 
 function firstLine(s: string): string {

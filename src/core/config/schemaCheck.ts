@@ -1,28 +1,16 @@
 // Shape validation against schemas/distill.schema.json (ajv), with each error mapped to
 // the exact key or value range, worded for people, and given a fix where one is clear.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import * as compiled from './schemaValidator.generated';
 import type { Diagnostic, DiagnosticFix } from './diagnostics';
 import { distillSchema, enumOptions, layerTypes, propertiesOf, resolveRef, schemaAtInDocument, type SchemaNode } from './schemaInfo';
 import type { PathSegment, SourceMap } from './sourceMap';
 import { formatPath, pathToPointer, pointerToPath } from './paths';
 import { closestMatch } from './suggest';
 
-const SCHEMA_ID = 'distill';
-let compiled: { ajv: Ajv; root: ValidateFunction } | undefined;
-
-/** Compiled once per process, on first use (about 50 ms; keeps `import` cheap). */
-function validator() {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-    ajv.addKeyword('enumDescriptions');
-    ajv.addSchema(distillSchema as object, SCHEMA_ID);
-    compiled = { ajv, root: ajv.getSchema(SCHEMA_ID)! };
-  }
-  return compiled;
-}
-
 export function checkSchema(data: unknown, source: SourceMap): Diagnostic[] {
-  const { root } = validator();
+  // Precompiled at build time (schemaValidatorCodegen.ts): compiling at run time costs 0.3-1 s.
+  const root = compiled.root;
   if (root(data)) return [];
   const errors = resolveOneOf(root.errors ?? [], data);
   const out: Diagnostic[] = [];
@@ -66,7 +54,8 @@ function resolveOneOf(errors: ErrorObject[], data: unknown): ErrorObject[] {
       continue;
     }
     const pointer = schemaPointers().get(scored[0].raw);
-    const branchValidate = pointer !== undefined ? validator().ajv.getSchema(`${SCHEMA_ID}#${pointer}`) : undefined;
+    const exportName = pointer !== undefined ? compiled.branchExports[pointer] : undefined;
+    const branchValidate = exportName ? (compiled as unknown as Record<string, compiled.CompiledValidator>)[exportName] : undefined;
     if (branchValidate && !branchValidate(value)) {
       for (const e of branchValidate.errors ?? []) result.push({ ...e, instancePath: o.instancePath + e.instancePath });
     }

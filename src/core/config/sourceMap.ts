@@ -8,12 +8,38 @@ export type PathSegment = string | number;
 export interface Located { node?: Node; pair?: Pair<unknown, unknown>; parent?: Node }
 
 export class SourceMap {
-  constructor(readonly text: string, readonly lineCounter: LineCounter, readonly doc?: Document) {}
+  /** Offsets where lines start. \r\n, \r and \n all end a line, as in VS Code (yaml's LineCounter counts \n only). */
+  private readonly lineStarts: number[];
+
+  constructor(readonly text: string, readonly doc?: Document) {
+    this.lineStarts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 && text.charCodeAt(i + 1) === 10) continue; // \r of \r\n: the \n ends the line
+      if (c === 10 || c === 13) this.lineStarts.push(i + 1);
+    }
+  }
 
   position(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
-    const { line, col } = this.lineCounter.linePos(o);
-    return { line: Math.max(0, line - 1), character: Math.max(0, col - 1) };
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= o) lo = mid; else hi = mid - 1;
+    }
+    // An offset inside a \r\n pair belongs to the end of its line.
+    const lineEnd = lo + 1 < this.lineStarts.length ? this.lineStarts[lo + 1] : this.text.length;
+    const character = Math.min(o, lineEnd) - this.lineStarts[lo];
+    return { line: lo, character: Math.max(0, Math.min(character, this.lineLength(lo))) };
+  }
+
+  /** Length of line `line` without its line break. */
+  lineLength(line: number): number {
+    const start = this.lineStarts[line];
+    let end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
+    while (end > start && (this.text[end - 1] === '\n' || this.text[end - 1] === '\r')) end--;
+    return end - start;
   }
 
   range(start: number, end: number): Range {
@@ -22,11 +48,8 @@ export class SourceMap {
 
   /** Range of the whole line holding `offset` (without its newline). */
   lineRange(offset: number): Range {
-    const start = this.text.lastIndexOf('\n', Math.max(0, offset - 1)) + 1;
-    let end = this.text.indexOf('\n', offset);
-    if (end < 0) end = this.text.length;
-    if (end > start && this.text[end - 1] === '\r') end--;
-    return this.range(start, end);
+    const { line } = this.position(offset);
+    return { start: { line, character: 0 }, end: { line, character: this.lineLength(line) } };
   }
 
   /** The deepest node along `path`; `complete` says whether the whole path was found. */
@@ -105,9 +128,8 @@ export class SourceMap {
 
   /** From `offset` to the end of its line's content (comments and trailing spaces excluded). */
   firstLineRange(offset: number): Range {
-    let end = this.text.indexOf('\n', offset);
-    if (end < 0) end = this.text.length;
-    let line = this.text.slice(offset, end);
+    const start = this.position(offset);
+    let line = this.text.substr(offset, this.lineLength(start.line) - start.character);
     const hash = line.search(/\s#/);
     if (hash >= 0) line = line.slice(0, hash);
     return this.range(offset, offset + line.trimEnd().length);

@@ -55,7 +55,7 @@ export function validateConfigFile(path: string, host: ConfigHost = nodeFsHost):
     return { diagnostics: [{ severity: 'error', code: 'file-not-found', message: `Cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
   }
   if (bytes.length > MAX_CONFIG_CHARS * 4) {
-    return { diagnostics: [{ severity: 'error', code: 'file-too-large', message: `${path} is ${(bytes.length / 1e6).toFixed(1)} MB; the limit is ${MAX_CONFIG_CHARS / 1e6} MB.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
+    return { diagnostics: [{ severity: 'error', code: 'file-too-large', message: `${path} is ${(bytes.length / 1e6).toFixed(1)} MB; the limit is ${Math.round(MAX_CONFIG_CHARS / 1024)} KiB.`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
   }
   let text: string;
   try {

@@ -2,11 +2,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { renderConfigDoc, configDocPath } from '../../../scripts/gen-config-doc';
+import { renderConfigDoc, configDocPath, validatorPath } from '../../../scripts/gen-config-doc';
+import { generateValidatorSource } from '../../../src/core/config/schemaValidatorCodegen';
 import { diagnosticCodes } from '../../../src/core/config/codes';
 
 test('docs/config.md is up to date (regenerate: npx tsx scripts/gen-config-doc.ts)', () => {
   assert.equal(readFileSync(configDocPath, 'utf8'), renderConfigDoc());
+});
+
+test('the precompiled schema validator is up to date with the schema', () => {
+  assert.equal(readFileSync(validatorPath, 'utf8'), generateValidatorSource(), 'regenerate: npx tsx scripts/gen-config-doc.ts');
 });
 
 test('the doc lists every diagnostic code, every loss kind and every layer type', () => {
