@@ -12,7 +12,8 @@ import { EventsTail, readEventsFile } from '../../core/runs/eventsReader';
 import { RUN_FILES, runPaths, timeFromRunId } from '../../core/runs/layout';
 import { isProcessAlive } from '../../core/runs/processAlive';
 import { readRunInfo, type RunInfo } from '../../core/runs/runInfo';
-import { applyEvent, emptyProgress, statusOf, type RunProgress } from '../../core/runView/runProgress';
+import { EventSequence } from '../../core/runView/eventSequence';
+import { statusOf, type RunProgress } from '../../core/runView/runProgress';
 import type { RunRow } from '../../core/runView/runGroups';
 
 export interface CatalogRun extends RunRow {
@@ -25,8 +26,8 @@ export interface CatalogRun extends RunRow {
 interface Entry {
   run: CatalogRun;
   tail: EventsTail;
-  /** Events applied so far, in file order. */
-  applied: number;
+  /** The events applied so far, in file order, and the progress folded from them. */
+  sequence: EventSequence;
   /** A process of this window owns the run: alive until its exit is reported. */
   live: boolean;
   /** Events the file tail has delivered (applied or skipped as already seen). */
@@ -148,9 +149,9 @@ export class RunCatalog implements vscode.Disposable {
     entry.endingSent = false;
     this.pollEntry(runDir);
     // If the file already held this start, IPC counts from it; else it is the next event.
-    let base = entry.applied;
+    let base = entry.sequence.count;
     const { events } = readEventsFile(runPaths(runDir).events);
-    for (let i = Math.min(events.length, entry.applied) - 1; i >= 0; i--) {
+    for (let i = Math.min(events.length, entry.sequence.count) - 1; i >= 0; i--) {
       const e = events[i];
       if (e.type === 'started') {
         if (e.t === started.t && e.pid === (started as { pid: number }).pid) base = i;
@@ -165,14 +166,10 @@ export class RunCatalog implements vscode.Disposable {
   /** An IPC event with its index in the run's events file. */
   ingest(runDir: string, index: number, event: TrainerEvent): void {
     const entry = this.entries.get(runDir);
-    if (!entry || index < entry.applied) return;
-    if (index > entry.applied) {
-      // IPC ran ahead of what the file showed: catch up from the file first.
-      this.pollEntry(runDir);
-      if (index < entry.applied) return;
-    }
-    this.apply(entry, event);
-    entry.applied = index + 1;
+    if (!entry) return;
+    // IPC ahead of what the file showed: catch up from the file first, in order.
+    if (index > entry.sequence.count) this.pollEntry(runDir);
+    this.apply(entry, index, event);
   }
 
   /** The forked process exited: read what the file holds beyond what IPC delivered. */
@@ -198,19 +195,19 @@ export class RunCatalog implements vscode.Disposable {
   private newEntry(dir: string): Entry {
     const id = basename(dir);
     const info = readRunInfo(runPaths(dir).info);
+    const sequence = new EventSequence();
     const run: CatalogRun = {
-      dir, id, info, source: info?.source, progress: emptyProgress(),
+      dir, id, info, source: info?.source, progress: sequence.progress,
       experiment: info?.experiment ?? id.replace(/^\d{8}-\d{6}-/, ''),
       status: info?.status ?? 'running',
       startedAt: (info?.start ? Date.parse(info.start) : undefined) ?? timeFromRunId(id)?.getTime() ?? statMtime(dir),
     };
-    return { run, tail: new EventsTail(runPaths(dir).events), applied: 0, tailCount: 0, live: false, sawRunning: false, endingSent: false };
+    return { run, tail: new EventsTail(runPaths(dir).events), sequence, tailCount: 0, live: false, sawRunning: false, endingSent: false };
   }
 
   /** Applies one event; a batch from the file refreshes the status once, after its last event. */
-  private apply(entry: Entry, event: TrainerEvent, refresh = true): void {
-    applyEvent(entry.run.progress, event);
-    entry.applied++;
+  private apply(entry: Entry, index: number, event: TrainerEvent, refresh = true): void {
+    if (!entry.sequence.offer(index, event)) return;
     if (event.type === 'started') {
       entry.run.experiment = event.experiment;
       entry.run.startedAt = entry.run.progress.startedAt ?? entry.run.startedAt;
@@ -233,10 +230,10 @@ export class RunCatalog implements vscode.Disposable {
     } catch {
       return; // unreadable for now (permissions, a folder being deleted): try again later
     }
-    // The tail counts from 0 too: skip what IPC already applied.
+    // The tail counts from 0 too; the sequence skips what IPC already applied.
     const tailStart = entry.tailCount;
     entry.tailCount += events.length;
-    for (let i = 0; i < events.length; i++) if (tailStart + i >= entry.applied) this.apply(entry, events[i], false);
+    for (let i = 0; i < events.length; i++) this.apply(entry, tailStart + i, events[i], false);
     this.refreshStatus(entry);
   }
 
