@@ -90,11 +90,12 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentO
   };
   try {
     const backend = await initBackend(req.backend ?? config.training.backend);
-    info.backend = backend.name;
+    const versions = { tfjs: tf.version_core, node: process.versions.node, ...req.versions };
+    info = { ...info, backend: backend.name, versions };
     writeRunInfo(paths.info, info);
     sink.emit({
       type: 'started', run_id: id, experiment: config.name, backend: backend.name, seed: config.seed,
-      config_hash: configHash, versions: { tfjs: tf.version_core, ...req.versions }, pid: process.pid,
+      config_hash: configHash, versions, pid: process.pid,
       run_dir: paths.dir, ...(req.resumeDir ? { resumed: true } : {}),
     });
     sink.log('info', `backend: ${backend.detail}`);

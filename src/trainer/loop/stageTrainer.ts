@@ -74,6 +74,10 @@ export async function trainStage(model: StageModel, o: StageOptions): Promise<St
   const n = o.trainLabels.length;
   const spe = stepsPerEpoch(n, o.batchSize);
   const interval = o.stepEventIntervalMs ?? 200;
+  if (o.shouldStop()) {
+    // Stopped between stages: nothing trained here yet, so there is nothing new to checkpoint.
+    return { status: 'stopped', pos: { stage: o.stage, epoch: o.start?.epoch ?? 0, stepInEpoch: o.start?.stepInEpoch ?? 0, stageStep: o.start?.stageStep ?? 0 } };
+  }
   const labelsAll = tf.tensor1d(o.trainLabels, 'int32');
   let stageStep = o.start?.stageStep ?? 0;
   let lastEventAt = 0;
