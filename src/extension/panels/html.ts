@@ -15,8 +15,9 @@ export function makeNonce(): string {
   return randomBytes(18).toString('base64').replace(/[+/=]/g, '');
 }
 
+/** For text and double-quoted attributes (single quotes stay readable in the CSP). */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
 export function panelCsp(cspSource: string, nonce: string): string {

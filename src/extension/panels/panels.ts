@@ -22,21 +22,34 @@ export function registerPanels(context: vscode.ExtensionContext, feed: RunEventF
   const output = vscode.window.createOutputChannel('Distillery Panels');
   context.subscriptions.push(output);
   const deps: PanelDeps = { extensionUri: context.extensionUri, feed, log: (m) => output.appendLine(m) };
+  // Lookup by run set (to reveal instead of duplicating); `open` owns every panel, including
+  // a restored one whose runs are also shown by another.
   const loss = new Map<string, LossPanel>();
   const comparison = new Map<string, ComparisonPanel>();
+  const open = new Set<vscode.Disposable>();
   context.subscriptions.push({
     dispose: () => {
-      for (const p of [...loss.values(), ...comparison.values()]) p.dispose();
+      for (const p of [...open]) p.dispose();
     },
   });
 
   const adoptLoss = (panel: vscode.WebviewPanel, runDirs: string[]): void => {
     const key = keyOf(runDirs);
-    loss.set(key, new LossPanel(panel, runDirs, deps, () => loss.delete(key)));
+    const p: LossPanel = new LossPanel(panel, runDirs, deps, () => {
+      open.delete(p);
+      if (loss.get(key) === p) loss.delete(key);
+    });
+    open.add(p);
+    loss.set(key, p);
   };
   const adoptComparison = (panel: vscode.WebviewPanel, runDirs: string[]): void => {
     const key = keyOf(runDirs);
-    comparison.set(key, new ComparisonPanel(panel, runDirs, deps, () => comparison.delete(key)));
+    const p: ComparisonPanel = new ComparisonPanel(panel, runDirs, deps, () => {
+      open.delete(p);
+      if (comparison.get(key) === p) comparison.delete(key);
+    });
+    open.add(p);
+    comparison.set(key, p);
   };
 
   context.subscriptions.push(
