@@ -110,6 +110,7 @@ class CompletionSession {
     for (const v of this.nav.enumValues(schemas)) {
       out.push(this.valueEntry(v.value, v.description, schemas, withDash ? '- ' : ''));
     }
+    if (this.cursor.needsSpace && !withDash) return out.map((e) => ({ ...e, insertText: ` ${e.insertText}`, filterText: e.filterText ?? e.label }));
     return out;
   }
 

@@ -170,7 +170,8 @@ export function cursorContext(text: string, pos: Position, options: CursorOption
     const restAfter = lineText.slice(ch);
     const keysAfter = collectItemKeys(lines, lineIdx, col, restAfter, tabSize);
     overrides.set(JSON.stringify(path), objectOf(keysAfter));
-    return { ...base, mode: 'item', path, prefix: '', replace: range(ch, afterWord), existingKeys: keysAfter.map((s) => s.key), keyColumn: col };
+    // Right after a bare `-` the item still needs its space.
+    return { ...base, mode: 'item', path, prefix: '', replace: range(ch, afterWord), existingKeys: keysAfter.map((s) => s.key), keyColumn: col, needsSpace: before.endsWith('-') };
   }
 
   keyColumn = last.col;

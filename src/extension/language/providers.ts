@@ -23,7 +23,7 @@ export function languageContext(document: vscode.TextDocument): LanguageContext 
 }
 
 export class CompletionProvider implements vscode.CompletionItemProvider {
-  static readonly triggers = [':', ' ', '-', '/', '{', ','];
+  static readonly triggers = [':', ' ', '/', '{', ','];
 
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position, _token: vscode.CancellationToken, context: vscode.CompletionContext): Promise<vscode.CompletionItem[]> {
     const text = document.getText();

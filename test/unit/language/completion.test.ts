@@ -149,6 +149,10 @@ describe('completion: snippets', () => {
     assert.ok(dkd);
     assert.match(dkd.insertText, /^kind: dkd\n {2}weight: \$\{1:1\}\n {2}alpha: \$\{2:1\}\n {2}beta: \$\{3:8\}\n {2}temperature: \$\{4:4\}\n {2}warmup_epochs: \$\{5:20\}/);
   });
+  it('right after a bare dash the item gets its space', async () => {
+    const e = await entries('distillation:\n  losses:\n    -|');
+    assert.ok(e.find((x) => x.label.startsWith('pkt'))?.insertText.startsWith(' kind: pkt\n'));
+  });
   it('a blank line under `losses:` gets snippets with the dash', async () => {
     const e = await entries('distillation:\n  losses:\n    |');
     const soft = e.find((x) => x.label.startsWith('soft_kd'));
