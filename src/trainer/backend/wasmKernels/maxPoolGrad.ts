@@ -1,0 +1,59 @@
+// MaxPoolGrad as one pass in JavaScript over views of the wasm heap (no copies). The shipped
+// wasm kernel took ~30% of the default CNN teacher's training step (28 ms per call for
+// 64×26×26×16 under load, against ~3 ms here). Gradient goes to the first maximum of each
+// window in row-major order, as on the cpu backend; padding cells never win.
+import * as tf from '@tensorflow/tfjs';
+
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+
+export function maxPoolGrad({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo {
+  const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
+  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+  const b = backend as unknown as HeapBackend;
+  const out = b.makeOutput(input.shape, input.dtype);
+  // Views after makeOutput: allocating may grow (and so move) the heap.
+  const x = b.typedArrayFromHeap(input);
+  const g = b.typedArrayFromHeap(dy);
+  const dx = b.typedArrayFromHeap(out);
+  dx.fill(0);
+  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  let gi = 0;
+  for (let n = 0; n < batchSize; n++) {
+    const xBatch = n * inHeight * inWidth * C;
+    for (let yr = 0; yr < outHeight; yr++) {
+      const r0 = yr * strideHeight - padTop;
+      for (let yc = 0; yc < outWidth; yc++) {
+        const c0 = yc * strideWidth - padLeft;
+        for (let c = 0; c < C; c++, gi++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let wr = 0; wr < effectiveFilterHeight; wr += dilationHeight) {
+            const r = r0 + wr;
+            if (r < 0 || r >= inHeight) continue;
+            const row = xBatch + r * inWidth * C + c;
+            for (let wc = 0; wc < effectiveFilterWidth; wc += dilationWidth) {
+              const col = c0 + wc;
+              if (col < 0 || col >= inWidth) continue;
+              const v = x[row + col * C];
+              if (v > best) { best = v; at = row + col * C; }
+            }
+          }
+          if (at >= 0) dx[at] += g[gi];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export const maxPoolGradConfig: tf.KernelConfig = {
+  kernelName: tf.MaxPoolGrad,
+  backendName: 'wasm',
+  kernelFunc: maxPoolGrad,
+};
