@@ -63,6 +63,18 @@ test('an MNIST comparison renders cards, per-class table, heatmaps, reliability 
   assert.ok(first!.includes(`student: ${d0.student.pred} (${(d0.student.confidence * 100).toFixed(1)}%)`), first!);
 });
 
+test('a comparison.json written by a real (short) training run renders', async () => {
+  const real = fixture('mnist-real-run.comparison.json');
+  await panel.send({ type: 'snapshot', v: 1, entries: [entry(real)] });
+  await panel.page.waitForSelector(`.run[data-run-id="${real.run_id}"] .cards`);
+  assert.equal(await panel.page.$$eval('.card', (c) => c.length), 12);
+  assert.equal(await panel.page.$$eval('table.per-class tbody tr', (r) => r.length), real.class_names.length);
+  assert.equal((await inked('.figure canvas')).length, real.baseline ? 6 : 5);
+  assert.equal(await panel.page.$$eval('.gallery .example', (e) => e.length), Math.min(120, real.disagreements.length));
+  await panel.send({ type: 'snapshot', v: 1, entries: [entry(mnist)] });
+  await panel.page.waitForSelector(`.run[data-run-id="${mnist.run_id}"] .cards`);
+});
+
 test('gallery filters by class and by who is right, and the filter is saved', async () => {
   await panel.page.click('vscode-dropdown[title="true class"]');
   await panel.page.click('vscode-dropdown[title="true class"] vscode-option >> text="3"');

@@ -1,10 +1,12 @@
 // The live loss panel in real Chromium: protocol order, snapshot + appends, smoothing, log
 // scale, zoom, export, downsampling, no network, and the CSP.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { TrainerEvent } from '../../src/core/protocol/events';
-import { launch, nextFrames, openPanel, type PanelPage } from './harness';
+import { ROOT, launch, nextFrames, openPanel, type PanelPage } from './harness';
 import { runEvents } from './lossEvents';
 
 let browser: Browser;
@@ -136,6 +138,24 @@ test('CSV and PNG export post a saveFile message with the data', async () => {
   assert.equal(png.name, 'total.png');
 });
 
+test('events.jsonl from a real (short) training run renders every stage', async () => {
+  const lines = readFileSync(join(ROOT, 'test/fixtures/comparison/mnist-real-run.events.jsonl'), 'utf8').trim().split('\n');
+  const real = lines.map((l) => JSON.parse(l) as TrainerEvent);
+  const p = await openPanel(browser, 'loss');
+  await p.page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+  await p.send({ type: 'snapshot', v: 1, runs: [{ runDir: '/runs/real', runId: 'real', label: 'real', events: real }] });
+  await p.page.waitForSelector(`${chart('accuracy')} canvas`);
+  await nextFrames(p.page);
+  const groupRows = (g: string) => p.page.$eval(chart(g), (e) => (e as HTMLElement).dataset.rawPoints);
+  assert.equal(await groupRows('total'), String(stepsOf(real)));
+  assert.equal(await groupRows('accuracy'), String(real.filter((e) => e.type === 'epoch').length));
+  const terms = await p.page.$$eval(`${chart('terms')} .u-legend .u-series th`, (ths) => ths.map((t) => t.textContent?.trim()));
+  assert.ok(terms.includes('soft_kd'), String(terms));
+  assert.match(await p.page.$eval('.status', (e) => e.textContent!), /completed/);
+  assert.deepEqual(p.pageErrors, []);
+  await p.page.close();
+});
+
 test('malformed messages are ignored, bad events are skipped', async () => {
   await panel.send({ type: 'append', v: 1, runDir: '/runs/run-a', events: 'nope' });
   await panel.send({ type: 'explode', v: 1 });
@@ -164,6 +184,33 @@ test('long series are downsampled for display; CSV keeps every raw point', async
     return (saves[saves.length - 1]!.data as string).trim().split('\n').length;
   })();
   assert.equal(csvLines, 20_001, 'CSV exports the raw points, not the downsampled ones');
+});
+
+test('legend clicks hide a series (and its raw line) and are saved', async () => {
+  await panel.send({ type: 'snapshot', v: 1, runs: [{ runDir: '/runs/run-a', runId: 'run-a', label: 'run-a', events }] });
+  await panel.page.waitForFunction(() => document.querySelector('section.chart[data-group="terms"] .u-legend'));
+  await panel.page.locator(`${chart('terms')} .u-legend .u-series th`, { hasText: 'soft_kd' }).first().click();
+  const hidden = ((await panel.state()) as { hidden: string[] }).hidden;
+  assert.deepEqual(hidden, ['terms|run-a|terms:soft_kd']);
+  const off = await panel.page.$$eval(`${chart('terms')} .u-legend .u-series`, (rows) => rows.map((r) => r.classList.contains('u-off')));
+  // x, ce, ce raw, soft_kd, soft_kd raw, hard_ce, hard_ce raw
+  assert.deepEqual(off, [false, false, false, true, true, false, false]);
+});
+
+test('a restored state brings back axis, smoothing, log scale and hidden series', async () => {
+  const restored = await openPanel(browser, 'loss', { v: 1, panel: 'loss', runDirs: ['/runs/run-a'], xMode: 'time', logY: true, smoothing: 0.3, hidden: ['total|run-a|total:total'] });
+  await restored.page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+  await restored.send({ type: 'snapshot', v: 1, runs: [{ runDir: '/runs/run-a', runId: 'run-a', label: 'run-a', events }] });
+  await restored.page.waitForSelector(`${chart('accuracy')} .u-legend`);
+  assert.equal(await restored.page.$eval('input[type=range]', (e) => (e as HTMLInputElement).value), '0.3');
+  assert.equal(await restored.page.$eval('vscode-dropdown', (e) => (e as unknown as { value: string }).value), 'time');
+  assert.equal(await restored.page.$eval('vscode-checkbox', (e) => (e as unknown as { checked: boolean }).checked), true);
+  assert.equal(await restored.page.$eval(`${chart('total')} .u-legend .u-series th`, (e) => e.textContent?.trim()), 'wall time (s)');
+  const off = await restored.page.$$eval(`${chart('total')} .u-legend .u-series`, (rows) => rows.map((r) => r.classList.contains('u-off')));
+  assert.deepEqual(off, [false, true, true]);
+  assert.equal(await restored.page.$eval(`${chart('accuracy')}`, (e) => (e as HTMLElement).dataset.rawPoints), '9');
+  assert.deepEqual(restored.pageErrors, []);
+  await restored.page.close();
 });
 
 test('no request leaves the machine, and the CSP blocks inline scripts', async () => {
