@@ -181,7 +181,7 @@ def main():
     out = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
-        "blas": next((l.strip() for l in torch.__config__.show().splitlines() if "BLAS_INFO" in l), ""),
+        "blas": os.path.realpath("/etc/alternatives/libblas.so.3-x86_64-linux-gnu"),
         "train_examples": n,
         "test_examples": len(xt),
         "seconds": {
