@@ -5,5 +5,3 @@ export interface CompiledValidator { (data: unknown): boolean; errors?: ErrorObj
 export const root: CompiledValidator;
 /** oneOf alternative pointer (e.g. `/definitions/weight/oneOf/1`) -> export name. */
 export const branchExports: Record<string, string>;
-declare const validators: Record<string, CompiledValidator>;
-export default validators;

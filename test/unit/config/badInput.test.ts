@@ -159,3 +159,27 @@ test('an unknown loss kind suggests the closest', () => {
   assert.deepEqual(d.range.start, positionOf(text, 'softkd'));
   assert.equal(d.fixes![0].edits[0].newText, 'soft_kd');
 });
+
+test('thousands of nested brackets: too-deep, before the parser spends seconds on them', () => {
+  const text = base + `extra: ${'['.repeat(5000)}1${']'.repeat(5000)}\n`;
+  const t0 = performance.now();
+  const d = only(validateConfig(text).diagnostics, 'too-deep');
+  assert.ok(performance.now() - t0 < 500);
+  assert.equal(d.range.start.line, lineOf(text, 'extra:'));
+  assert.equal(d.range.start.character, 'extra: '.length + 64);
+  // brackets inside quoted strings and comments do not count
+  const quoted = replaceOnce(base, 'name: mnist-cnn-to-mlp', `name: mnist  # ${'['.repeat(100)}`);
+  assert.deepEqual(validateConfig(quoted).diagnostics, []);
+});
+
+test('CRLF and lone CR line endings: lines and columns as the editor counts them', () => {
+  const crlf = replaceOnce(base, 'temperature: 4', 'temperature: four').replace(/\n/g, '\r\n');
+  const d = only(validateConfig(crlf).diagnostics, 'type');
+  assert.deepEqual(d.range.start, positionOf(base.replace('temperature: 4', 'temperature: four'), 'four'));
+  // The yaml parser does not break lines at a lone CR (the editor does): the file is then
+  // one broken line to the parser, and the diagnostic must still fall inside the document.
+  const cr = 'version: 1\r\rbogus: 1\r';
+  const [e] = validateConfig(cr).diagnostics;
+  assert.equal(e.code, 'yaml-syntax');
+  assert.ok(e.range.start.line <= 2 && e.range.end.line <= 3);
+});
