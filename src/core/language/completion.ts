@@ -229,7 +229,8 @@ class CompletionSession {
     const item = this.nav.deref(itemRaw);
     if (!item) return [];
     const dash = withDash ? '- ' : '';
-    const indent = ' '.repeat(this.cursor.flow ? 0 : withDash ? 2 : 2);
+    // VS Code indents a snippet's later lines like the cursor's line; the item's keys sit past `- `.
+    const indent = '  ';
     const out: CompletionEntry[] = [];
     // Discriminated items: `allOf: [{if: {properties: {kind: {const}}}, then}]`.
     for (const rawPart of item.allOf ?? []) {

@@ -34,10 +34,6 @@ export interface CursorContext {
   flow: boolean;
   /** The cursor sits right after a colon: a value needs a leading space. */
   needsSpace: boolean;
-  /** Visual column where the mapping's keys start (for multi-line snippets). */
-  keyColumn: number;
-  /** When the schema at `path` is an array while a key is being typed (a blank line under `layers:`). */
-  lineIsBlank: boolean;
   /** The data written so far at a path, for choosing schema branches. */
   valueAt: ValueAt;
 }
@@ -119,7 +115,7 @@ export function cursorContext(text: string, pos: Position, options: CursorOption
   };
   const range = (start: number, end: number): Range => ({ start: { line: lineIdx, character: start }, end: { line: lineIdx, character: end } });
   const base = {
-    existingKeys: [] as string[], flow: false, needsSpace: false, keyColumn: 0, lineIsBlank: false, valueAt,
+    existingKeys: [] as string[], flow: false, needsSpace: false, valueAt,
   };
   const none: CursorContext = { ...base, mode: 'none', path: [], prefix: '', replace: range(ch, ch) };
 
@@ -142,7 +138,6 @@ export function cursorContext(text: string, pos: Position, options: CursorOption
 
   // Path of the node that the cursor line's first entry belongs to, then the dashes on it.
   let path: PathSegment[] = [];
-  let keyColumn: number;
   const last = entries[entries.length - 1];
   const dashes = entries.filter((e) => e.kind === 'dash');
   const firstCol = entries.length > 0 ? entries[0].col : visualColumn(before, before.length, tabSize);
@@ -164,17 +159,16 @@ export function cursorContext(text: string, pos: Position, options: CursorOption
       const obj: Record<string, unknown> = {};
       for (const s of siblings) obj[s.key] = scalarValue(s.value);
       overrides.set(JSON.stringify(path), obj);
-      return { ...base, mode: 'key', path, prefix: '', replace: range(ch, afterWord), existingKeys: siblings.map((s) => s.key), keyColumn: col, lineIsBlank: lineText.trim() === '' };
+      return { ...base, mode: 'key', path, prefix: '', replace: range(ch, afterWord), existingKeys: siblings.map((s) => s.key) };
     }
     // `- ` and maybe a word after the cursor: a new item, or the first key of an item mapping.
     const restAfter = lineText.slice(ch);
     const keysAfter = collectItemKeys(lines, lineIdx, col, restAfter, tabSize);
     overrides.set(JSON.stringify(path), objectOf(keysAfter));
     // Right after a bare `-` the item still needs its space.
-    return { ...base, mode: 'item', path, prefix: '', replace: range(ch, afterWord), existingKeys: keysAfter.map((s) => s.key), keyColumn: col, needsSpace: before.endsWith('-') };
+    return { ...base, mode: 'item', path, prefix: '', replace: range(ch, afterWord), existingKeys: keysAfter.map((s) => s.key), needsSpace: before.endsWith('-') };
   }
 
-  keyColumn = last.col;
   if (last.kind === 'scalar') {
     // A half-typed key (no colon yet), or a scalar in a sequence.
     const prefix = before.slice(last.ch);
@@ -187,7 +181,7 @@ export function cursorContext(text: string, pos: Position, options: CursorOption
     const hasColonAfter = findKeyColon(lineText, last.ch) >= 0;
     return {
       ...base, mode: dashes.length > 0 && siblings.length === 0 && !hasColonAfter ? 'item' : 'key', path, prefix, replace: range(last.ch, end),
-      existingKeys: siblings.map((s) => s.key), keyColumn,
+      existingKeys: siblings.map((s) => s.key),
     };
   }
 
@@ -212,7 +206,7 @@ export function cursorContext(text: string, pos: Position, options: CursorOption
   const needsSpace = before.endsWith(':');
   return {
     ...base, mode: 'value', path, prefix: valueText, replace: range(start, Math.max(ch, wordEndValue(lineText, ch))),
-    existingKeys: siblings.map((s) => s.key), keyColumn, needsSpace,
+    existingKeys: siblings.map((s) => s.key), needsSpace,
   };
 }
 
