@@ -25,6 +25,7 @@ export const diagnosticCodes = {
   'out-of-range': { severity: 'error', doc: 'A number, list or string outside its allowed range (e.g. a negative size, an empty list).' },
   pattern: { severity: 'error', doc: 'A name with characters it may not contain.' },
   schema: { severity: 'error', doc: 'Any other schema violation.' },
+  'internal-error': { severity: 'error', doc: 'A bug in the validator itself (please report it); the message says what failed.' },
   // Meaning (semantic checks)
   'teacher-source': { severity: 'error', doc: '`teacher` needs exactly one of `path` or `layers`.' },
   'needs-teacher': { severity: 'error', doc: 'A distillation loss (anything but `cross_entropy`) without a `teacher`.' },

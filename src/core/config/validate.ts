@@ -42,7 +42,7 @@ export function validateConfig(text: string, options: ValidateOptions = {}): Val
     return { config: normalizeConfig(data, configPath), diagnostics: sorted };
   } catch (e) {
     // A validator bug must never take the editor or the CLI down: report it where it can be seen.
-    return { diagnostics: [{ severity: 'error', code: 'schema', message: `Internal validator error: ${(e as Error).message ?? String(e)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
+    return { diagnostics: [{ severity: 'error', code: 'internal-error', message: `Internal validator error: ${(e as Error).message ?? String(e)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }] };
   }
 }
 
