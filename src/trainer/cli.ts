@@ -72,6 +72,11 @@ export async function main(argv: string[], o: CliOutput = processOutput): Promis
 }
 
 if (require.main === module) {
+  // `distillery compare RUN | head`: a closed pipe ends the output quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
