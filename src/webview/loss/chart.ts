@@ -29,6 +29,14 @@ function formatX(mode: XMode, v: number | null): string {
   return `${v.toFixed(1)} s`;
 }
 
+/** Tick labels with as many decimals as the tick spacing needs (uPlot's default rounds 8e-4 to 0.001). */
+function formatTicks(splits: number[], incr: number): string[] {
+  const small = splits.some((v) => v !== 0 && Math.abs(v) < 1e-3) || splits.some((v) => Math.abs(v) >= 1e6);
+  if (small) return splits.map((v) => (v === 0 ? '0' : v.toExponential(1)));
+  const decimals = Math.max(0, Math.min(8, -Math.floor(Math.log10(incr > 0 ? incr : 1) + 1e-9)));
+  return splits.map((v) => v.toFixed(decimals));
+}
+
 function formatY(v: number | null): string {
   if (v === null || v === undefined) return '–';
   const a = Math.abs(v);
@@ -124,13 +132,13 @@ export class MetricChart {
       const show = !this.host.isHidden(s.raw ? s.key.slice(0, -4) : s.key);
       series.push(s.raw
         ? { label: s.label, stroke: withAlpha(color, 0.25), width: 1, show, value: (_u, v) => formatY(v), points: { show: false } }
-        : { label: s.label, stroke: color, width: 1.5, dash, show, value: (_u, v) => formatY(v), points: { show: false } });
+        : { label: s.label, stroke: color, width: 1.5, dash, show, value: (_u, v) => formatY(v) }); // uPlot shows points only where sparse (a one-epoch stage)
     }
     return {
       width,
       height: HEIGHT,
       scales: { x: { time: false }, y: view.logY ? { distr: 3 } : {} },
-      axes: [{ ...axis, label: X_LABEL[view.xMode], labelFont: theme.font }, { ...axis, size: 64 }],
+      axes: [{ ...axis, label: X_LABEL[view.xMode], labelFont: theme.font }, { ...axis, size: 64, values: (_u, splits, _ax, _space, incr) => (view.logY ? splits.map((v) => formatY(v)) : formatTicks(splits, incr)) }],
       series,
       legend: { live: true },
       cursor: {
@@ -185,8 +193,11 @@ export class MetricChart {
         if (r === 0) {
           ctx.fillStyle = withAlpha(color, 0.08);
           ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
-          ctx.fillStyle = withAlpha(color, 0.9);
-          ctx.fillText(span.stage, x0 + 4 * devicePixelRatio, top + 12 * devicePixelRatio);
+          // Label only bands wide enough for it (short stages would overprint their neighbours).
+          if (x1 - x0 > ctx.measureText(span.stage).width + 8 * devicePixelRatio) {
+            ctx.fillStyle = withAlpha(color, 0.9);
+            ctx.fillText(span.stage, x0 + 4 * devicePixelRatio, top + 12 * devicePixelRatio);
+          }
         }
         ctx.strokeStyle = withAlpha(color, 0.6);
         ctx.setLineDash(r === 0 ? [] : [4, 4]);
