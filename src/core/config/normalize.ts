@@ -15,7 +15,10 @@ export function applyDefaults(node: SchemaNode, value: unknown): unknown {
   const n = effectiveNode(node, isObj(value) ? value : undefined);
   let v = value === undefined && n.default !== undefined ? structuredClone(n.default) : value;
   if (n.oneOf && v !== undefined) {
-    const alt = n.oneOf.map(resolveRef).find((a) => (isObj(v) ? a.type === 'object' || (Array.isArray(a.type) && a.type.includes('object')) || !!a.$ref || !!a.properties : a.type !== 'object'));
+    // The alternative the value is: same kind (object or not), most keys in common.
+    const alts = n.oneOf.map(resolveRef).filter((a) => (a.type === 'object' || !!a.properties) === isObj(v));
+    const shared = (a: SchemaNode) => (isObj(v) ? Object.keys(v).filter((k) => a.properties?.[k]).length : 0);
+    const alt = alts.sort((a, b) => shared(b) - shared(a))[0];
     return alt ? applyDefaults(alt, v) : v;
   }
   if (isObj(v) && n.properties) {
