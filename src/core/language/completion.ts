@@ -66,7 +66,7 @@ class CompletionSession {
     const schemas = this.nav.at(path, valueAt);
     const types = typesOf(schemas);
     // A blank line directly under a list key (`losses:`): offer whole items with their dash.
-    if (!this.cursor.flow && types.has('array') && !types.has('object') && this.cursor.prefix === '') {
+    if (!this.cursor.flow && types.has('array') && !types.has('object')) {
       return this.itemMode([...path, 0], true);
     }
     return this.keyEntries(schemas);
@@ -105,7 +105,7 @@ class CompletionSession {
     const layerLike = snippets.some((s) => s.kind === 'layer');
     if (!layerLike) {
       const keys = await this.keyEntries(schemas);
-      for (const k of keys) out.push(withDash ? { ...k, insertText: `- ${k.insertText}`, filterText: k.label } : k);
+      for (const k of keys) out.push(withDash ? { ...k, insertText: `- ${k.insertText}` } : k);
     }
     for (const v of this.nav.enumValues(schemas)) {
       out.push(this.valueEntry(v.value, v.description, schemas, withDash ? '- ' : ''));
@@ -158,7 +158,7 @@ class CompletionSession {
       insertText: prefix + text,
       snippet: false,
       range: this.cursor.replace,
-      filterText: prefix.startsWith('-') ? text : undefined,
+      filterText: prefix.trim() !== '' ? text : undefined,
     };
   }
 
@@ -259,7 +259,7 @@ class CompletionSession {
         insertText: dash + lines.join(`\n${indent}`) + '\n' + indent + '$0',
         snippet: true,
         range: this.cursor.replace,
-        filterText: `${dash}${discriminator} ${kindText}`,
+        filterText: kindText,
         sortText: `0${kindText}`,
       });
     }
@@ -281,7 +281,7 @@ class CompletionSession {
           insertText: `${dash}${type}: {${parts.join(', ')}}$0`,
           snippet: true,
           range: this.cursor.replace,
-          filterText: `${dash}${type}`,
+          filterText: type,
         });
       }
     }

@@ -149,6 +149,13 @@ describe('completion: snippets', () => {
     assert.ok(dkd);
     assert.match(dkd.insertText, /^kind: dkd\n {2}weight: \$\{1:1\}\n {2}alpha: \$\{2:1\}\n {2}beta: \$\{3:8\}\n {2}temperature: \$\{4:4\}\n {2}warmup_epochs: \$\{5:20\}/);
   });
+  it('a word typed on a blank line under `layers:` still offers layers, with the dash', async () => {
+    const e = await entries('student:\n  layers:\n    den|');
+    const dense = e.find((x) => x.label === 'dense');
+    assert.match(dense?.insertText ?? '', /^- dense: \{units: /);
+    assert.equal(dense?.filterText, 'dense');
+    assert.deepEqual(dense?.range, { start: { line: 2, character: 4 }, end: { line: 2, character: 7 } });
+  });
   it('right after a bare dash the item gets its space', async () => {
     const e = await entries('distillation:\n  losses:\n    -|');
     assert.ok(e.find((x) => x.label.startsWith('pkt'))?.insertText.startsWith(' kind: pkt\n'));
