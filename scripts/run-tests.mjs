@@ -25,5 +25,8 @@ if (files.length === 0) {
   console.error('no test files found for', suites.join(', '));
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...passthrough, ...files], { stdio: 'inherit' });
+// e2e files each drive a whole code-server + Chromium (and real training): one at a time,
+// or on two shared cores they starve each other into timeouts.
+const concurrency = suites.includes('e2e') ? 1 : 2;
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...passthrough, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -3,7 +3,7 @@
 // Every process it starts runs in its own process group and is killed on stop, also when a
 // test fails; on failure, screenshots and logs stay under test-results/e2e/.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -203,8 +203,18 @@ export class Session {
     if (this.server) {
       killGroup(this.server, 'SIGTERM');
       if (!(await waitForExit(this.server, 5000))) killGroup(this.server, 'SIGKILL');
-      // Stragglers in the group (watchers, extension host, forked trainers).
+      // Stragglers in the group (watchers, extension host).
       killGroup(this.server, 'SIGKILL');
+    }
+    // Trainers are forked detached (their own session, so that they outlive a window
+    // reload): they are not in the group. Ours are the ones whose command line names this
+    // session's scratch folder.
+    for (const pid of processesMentioning(this.scratch)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }
     rmSync(this.scratch, { recursive: true, force: true, maxRetries: 3 });
   }
@@ -244,7 +254,7 @@ export class Session {
     const name = relPath.split('/').pop()!;
     await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
     await page.keyboard.press('Enter');
-    await page.locator(`.tab[aria-label^="${name}"], .tab:has-text("${name}")`).first().waitFor({ timeout: 15_000 });
+    await page.locator(`.editor-group-container.active .tab.active[aria-label^="${name}"]`).first().waitFor({ timeout: 15_000 });
     await page.locator('.monaco-editor .view-lines').first().waitFor();
   }
 
@@ -281,10 +291,91 @@ export class Session {
   file(rel: string): string {
     return join(this.workspace, rel);
   }
+
+  /** Runs `body`; when it throws, keeps a screenshot and the logs before rethrowing. */
+  async step<T>(testName: string, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (e) {
+      await this.keepEvidence(testName);
+      throw e;
+    }
+  }
+
+  /** The visible text lines of the active editor (non-breaking spaces as spaces). */
+  async editorText(): Promise<string> {
+    const lines = await this.page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').allInnerTexts();
+    return lines.map((l) => l.replace(/\u00a0/g, ' ')).join('\n');
+  }
+
+  /** Focuses the active editor group, so that editor keybindings (Ctrl+G, Ctrl+.) reach it. */
+  async focusEditor(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    // Ctrl+1 (Focus First Editor Group): a click could land on a CodeLens or an overlay.
+    await this.page.keyboard.press('Control+1');
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').first().waitFor({ timeout: 10_000 });
+  }
+
+  /** The CodeLens entries of the active editor group, as text. */
+  async codeLenses(): Promise<string[]> {
+    const texts = await this.page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a').allInnerTexts();
+    return texts.map((t) => t.replace(/\u00a0/g, ' ').trim());
+  }
+
+  /** Clicks the first CodeLens of the active editor group whose text matches. */
+  async clickCodeLens(match: RegExp, timeoutMs = 60_000): Promise<void> {
+    const lens = this.page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a').filter({ hasText: match }).first();
+    await lens.waitFor({ timeout: timeoutMs });
+    await lens.click();
+  }
+
+  /** The status bar entries' text. */
+  async statusBar(): Promise<string[]> {
+    const texts = await this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item-label').allInnerTexts();
+    return texts.map((t) => t.replace(/\u00a0/g, ' ').trim());
+  }
+
+  /** The text of the notifications shown (toasts and the notification center). */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notification-list-item-message').allInnerTexts();
+  }
+
+  /** Rows of the side bar's tree (the view shown there), as text, with the codicons each shows. */
+  async sideBarRows(): Promise<SideBarRow[]> {
+    return this.page.locator('#workbench\\.parts\\.sidebar .monaco-list-row').evaluateAll((rows) =>
+      rows.map((r) => ({
+        label: r.querySelector('.label-name')?.textContent?.replace(/\u00a0/g, ' ') ?? '',
+        description: r.querySelector('.label-description')?.textContent?.replace(/\u00a0/g, ' ') ?? '',
+        icons: [...r.querySelectorAll('[class*="codicon-"]')].map((i) => i.className).join(' '),
+      })),
+    );
+  }
+}
+
+export interface SideBarRow { label: string; description: string; icons: string }
+
+/** Pids of processes whose command line contains `needle` (Linux /proc). */
+function processesMentioning(needle: string): number[] {
+  const pids: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return pids;
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${e}/cmdline`, 'utf8').includes(needle)) pids.push(Number(e));
+    } catch {
+      /* ended meanwhile */
+    }
+  }
+  return pids;
 }
 
 /** Polls `fn` until it returns a truthy value. */
-export async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 60_000, everyMs = 500): Promise<NonNullable<T>> {
+export async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 60_000, everyMs = 500, seen?: () => unknown): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -294,7 +385,10 @@ export async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) {
+      const saw = seen ? `; last seen: ${JSON.stringify(seen())}` : '';
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}${saw}`);
+    }
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

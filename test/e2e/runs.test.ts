@@ -1,0 +1,145 @@
+// Runs in a real VS Code: Run from the CodeLens, follow it in the status bar and the loss
+// panel, see its results in the comparison panel, the CodeLens headline and the Runs view;
+// Stop a second run midway. The trainer really trains (tiny budgets, see fixtures/).
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Frame } from 'playwright-core';
+import { Session, until, type SideBarRow } from './harness';
+
+const session = new Session({
+  name: 'runs',
+  files: {
+    'test/e2e/fixtures/tiny.distill.yaml': 'tiny.distill.yaml',
+    'test/e2e/fixtures/slow.distill.yaml': 'slow.distill.yaml',
+  },
+  // The wasm backend on one thread: what a machine without tfjs-node gets, and it is predictable.
+  settings: { 'distillery.backend': 'wasm' },
+});
+
+const runsDir = () => session.file('.distillery/runs');
+
+/** The run folder of `experiment` (folders are named `<timestamp>-<experiment>`). */
+function runDirOf(experiment: string): string | undefined {
+  if (!existsSync(runsDir())) return undefined;
+  const name = readdirSync(runsDir()).filter((d) => d.endsWith(`-${experiment}`)).sort().pop();
+  return name && join(runsDir(), name);
+}
+
+function events(runDir: string): { type: string; status?: string }[] {
+  const file = join(runDir, 'events.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
+/** The loss panel's status line: `1 run · N steps · <status>`. */
+async function lossStatus(frame: Frame): Promise<{ steps: number; status: string } | undefined> {
+  const text = await frame.locator('.toolbar .status').innerText({ timeout: 2000 });
+  const m = /(\d+) steps · (\w+)/.exec(text);
+  return m ? { steps: Number(m[1]), status: m[2]! } : undefined;
+}
+
+async function showRunsView(): Promise<void> {
+  await session.command('Distillery: Focus on Runs View');
+  await session.page.locator('#workbench\\.parts\\.sidebar .monaco-list-row').first().waitFor({ timeout: 30_000 });
+}
+
+before(() => session.start(), { timeout: 180_000 });
+after(() => session.stop());
+
+test('Run from the CodeLens: the status bar shows progress, the loss panel shows points that grow while it runs', { timeout: 240_000 }, () =>
+  session.step('run-live', async () => {
+    await session.openFile('tiny.distill.yaml');
+    await session.clickCodeLens(/^\W*Run$/);
+
+    // The status bar entry: `e2e-tiny · <stage> <epoch>/<epochs> · loss …`.
+    const entry = session.page.locator('#workbench\\.parts\\.statusbar .statusbar-item-label', { hasText: /e2e-tiny · (teacher|baseline|distill)/ }).first();
+    await entry.waitFor({ timeout: 90_000 });
+    assert.match(await entry.innerText(), /e2e-tiny · (teacher|baseline|distill)( \d+\/\d+)?/);
+    await entry.click(); // opens the run's loss panel
+
+    const frame = await session.frameWith('.toolbar .status', 60_000);
+    const samples: { steps: number; status: string }[] = [];
+    await until('the run to complete in the loss panel', async () => {
+      const s = await lossStatus(frame);
+      if (s) samples.push(s);
+      return s?.status === 'completed';
+    }, 180_000, 200);
+    const running = samples.filter((s) => s.status === 'running').map((s) => s.steps);
+    assert.ok(running.length >= 2, `too few samples while running: ${JSON.stringify(samples)}`);
+    // Points arrive while the run goes on, never disappear, and more came after the first sample.
+    for (let i = 1; i < samples.length; i++) assert.ok(samples[i]!.steps >= samples[i - 1]!.steps, JSON.stringify(samples));
+    assert.ok(Math.max(...running) > Math.min(...running) || samples.at(-1)!.steps > running[0]!, `no growth: ${JSON.stringify(samples)}`);
+
+    // At the end the panel holds every step the trainer wrote, drawn in charts.
+    const dir = runDirOf('e2e-tiny');
+    assert.ok(dir, 'no run folder for e2e-tiny');
+    const stepEvents = events(dir).filter((e) => e.type === 'step').length;
+    assert.ok(stepEvents > 0);
+    assert.equal(samples.at(-1)!.steps, stepEvents);
+    assert.ok((await frame.locator('.charts .chart canvas').count()) > 0, 'no chart drawn');
+  }));
+
+test('When the run ends: comparison panel, CodeLens headline and Runs view show comparison.json\'s accuracies', { timeout: 180_000 }, () =>
+  session.step('run-results', async () => {
+    const dir = runDirOf('e2e-tiny');
+    assert.ok(dir);
+    const file = join(dir, 'comparison.json');
+    await until('comparison.json', () => existsSync(file), 60_000);
+    const c = JSON.parse(readFileSync(file, 'utf8')) as { teacher: { accuracy: number }; student: { accuracy: number } };
+    const pct1 = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const pct2 = (x: number) => `${(x * 100).toFixed(2)}%`;
+
+    // The CodeLens headline on the config (the editor with the config is still open).
+    await session.openFile('tiny.distill.yaml');
+    let lenses: string[] = [];
+    const headline = await until('the CodeLens headline', async () => (lenses = await session.codeLenses()).find((l) => /student \d/.test(l)), 60_000, 500, () => lenses);
+    assert.ok(headline.includes(`student ${pct1(c.student.accuracy)}`), headline);
+    assert.ok(headline.includes(`teacher ${pct1(c.teacher.accuracy)}`), headline);
+
+    // Clicking it opens the comparison panel.
+    await session.clickCodeLens(/student \d/);
+    const frame = await session.frameWith('.cards .card', 60_000);
+    const cards = await frame.locator('.cards .card').evaluateAll((els) =>
+      Object.fromEntries(els.map((e) => [e.querySelector('.label')?.textContent ?? '', e.querySelector('.value')?.textContent ?? ''])),
+    );
+    assert.equal(cards['Teacher accuracy'], pct2(c.teacher.accuracy));
+    assert.equal(cards['Student accuracy'], pct2(c.student.accuracy));
+
+    // The Runs view lists it as completed (check icon) with the same figures.
+    await showRunsView();
+    let rows: SideBarRow[] = [];
+    const row = await until('the completed run in the Runs view', async () =>
+      (rows = await session.sideBarRows()).find((r) => r.description.includes(`student ${pct1(c.student.accuracy)}`) && r.description.includes(`teacher ${pct1(c.teacher.accuracy)}`)), 30_000, 500, () => rows);
+    assert.match(row.icons, /codicon-check\b/, JSON.stringify(row));
+  }));
+
+test('Stop a second run midway: listed as stopped, events.jsonl ends with finished/stopped', { timeout: 240_000 }, () =>
+  session.step('run-stop', async () => {
+    await session.openFile('slow.distill.yaml');
+    await session.clickCodeLens(/^\W*Run$/);
+    // Midway: the distill stage has reported a step.
+    await until('the slow run to be distilling', async () => (await session.statusBar()).some((t) => /e2e-slow · distill \d+\/200/.test(t)), 120_000);
+    const dir = runDirOf('e2e-slow');
+    assert.ok(dir);
+    await session.clickCodeLens(/^\W*Stop$/);
+
+    const last = await until('the finished event', () => {
+      const all = events(dir);
+      return all.at(-1)?.type === 'finished' ? all.at(-1) : undefined;
+    }, 90_000);
+    assert.equal(last.status, 'stopped');
+    // It stopped midway, not at the end of its 200 epochs.
+    assert.ok(!existsSync(join(dir, 'comparison.json')));
+
+    await until('the status bar entry to go', async () => !(await session.statusBar()).some((t) => t.includes('e2e-slow')), 30_000);
+    await showRunsView();
+    let rows: SideBarRow[] = [];
+    const row = await until('the stopped run in the Runs view', async () =>
+      (rows = await session.sideBarRows()).find((r) => r.description === 'stopped' && /codicon-debug-stop\b/.test(r.icons)), 30_000, 500, () => rows);
+    assert.ok(row);
+    // And the CodeLens offers Run again.
+    await session.openFile('slow.distill.yaml');
+    await until('the Run CodeLens back', async () => (await session.codeLenses()).some((l) => /^\W*Run$/.test(l)), 30_000);
+  }));
