@@ -93,3 +93,25 @@ test('a stop request finishes the step, checkpoints and ends stopped; resume com
   assert.equal(summariseRun(r.runDir).status, 'completed');
   assert.ok(existsSync(join(r.runDir, 'comparison.json')));
 });
+
+test('a teacher given as a saved model path is loaded, not trained', async () => {
+  const x = tinyExperiment({ baseline: false });
+  const first = await runExperiment({ config: x.config, configText: x.text, runsDir: x.runsDir, stop: { requested: false } });
+  assert.equal(first.status, 'completed');
+  const saved = join(first.runDir, 'teacher', 'model.json');
+  const { validateConfig } = await import('../../../src/core/config/validate');
+  const text = x.text.replace(/teacher:\n  layers:\n(    - .*\n)+  train: .*\n/, `teacher:\n  path: ${saved}\n`);
+  assert.notEqual(text, x.text);
+  const v = validateConfig(text, { path: x.configPath });
+  assert.ok(v.config, JSON.stringify(v.diagnostics));
+  const events: TrainerEvent[] = [];
+  const r = await runExperiment({ config: v.config!, configText: text, runsDir: x.runsDir, stop: { requested: false }, onEvent: (e) => events.push(e) });
+  assert.equal(r.status, 'completed', r.error?.message);
+  assert.ok(events.some((e) => e.type === 'stage' && e.stage === 'teacher' && e.skipped === 'loaded'));
+  assert.ok(!events.some((e) => e.type === 'step' && e.stage === 'teacher'));
+  const c1 = JSON.parse(readFileSync(join(first.runDir, 'comparison.json'), 'utf8')) as Comparison;
+  const c2 = JSON.parse(readFileSync(join(r.runDir, 'comparison.json'), 'utf8')) as Comparison;
+  assert.equal(c2.teacher.accuracy, c1.teacher.accuracy, 'the same teacher');
+  assert.deepEqual(c2.student.confusion, c1.student.confusion, 'seeded: the same student, prediction for prediction');
+  assert.ok(existsSync(join(r.runDir, 'teacher', 'model.json')), 'copied into the run');
+});
