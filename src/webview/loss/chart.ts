@@ -48,6 +48,8 @@ export class MetricChart {
   private readonly plotEl: HTMLElement;
   private u?: uPlot;
   private layout = '';
+  /** What the last render drew from: unchanged, an append to the other level skips this chart. */
+  private stamp = '';
   private meta: SeriesMeta[] = [];
   private zoom?: XRange;
   private runs: readonly RunData[] = [];
@@ -78,6 +80,7 @@ export class MetricChart {
   /** Recreates the chart (theme, axis mode, log scale or a new series changed). */
   invalidate(): void {
     this.layout = '';
+    this.stamp = '';
     this.envelopes.clear();
   }
 
@@ -90,6 +93,9 @@ export class MetricChart {
     this.runs = runs;
     const view = this.host.view();
     const width = Math.max(300, this.plotEl.clientWidth || 600);
+    const stamp = JSON.stringify([runs.map((r) => [r.ref.runId, r.table(this.group.level).length, r.spans.length]), view, this.zoom, width]);
+    if (this.u && stamp === this.stamp) return;
+    this.stamp = stamp;
     // Bucket count rounded so small resizes keep the incremental envelopes.
     const buckets = Math.max(256, 2 ** Math.round(Math.log2(width)));
     const { data, series, rawPoints } = buildChartData(runs, this.group, view, buckets, this.zoom, this.envelopes);
