@@ -213,6 +213,22 @@ test('a restored state brings back axis, smoothing, log scale and hidden series'
   await restored.page.close();
 });
 
+test('several runs overlay with colours that follow the run, not the order', async () => {
+  const a = { runDir: '/runs/run-a', runId: 'run-a', label: 'run-a', events };
+  const b = { runDir: '/runs/run-b', runId: 'run-b', label: 'run-b', events: runEvents({ runId: 'run-b', stepsPerEpoch: 30, epochs: 2 }) };
+  const colours = async () => panel.page.$$eval(`${chart('total')} .u-legend .u-series`, (rows) => Object.fromEntries(rows.slice(1)
+    .filter((r) => !r.classList.contains('raw-series'))
+    .map((r) => [r.querySelector('th')!.textContent!.trim(), getComputedStyle(r.querySelector('.u-marker')!).borderColor])));
+  await panel.send({ type: 'snapshot', v: 1, runs: [a, b] });
+  await panel.page.waitForFunction(() => document.querySelectorAll('section.chart[data-group="total"] .u-legend .u-series').length === 5);
+  const first = await colours();
+  assert.deepEqual(Object.keys(first).sort(), ['run-a · total', 'run-b · total']);
+  assert.notEqual(first['run-a · total'], first['run-b · total']);
+  await panel.send({ type: 'snapshot', v: 1, runs: [b, a] });
+  await nextFrames(panel.page);
+  assert.deepEqual(await colours(), first);
+});
+
 test('no request leaves the machine, and the CSP blocks inline scripts', async () => {
   assert.deepEqual(panel.remoteRequests, []);
   assert.deepEqual(await panel.violations(), [], 'rendering itself violated the CSP');
