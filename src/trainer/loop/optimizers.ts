@@ -1,8 +1,10 @@
 // Optimizers by the name the config uses. One optimizer per model (Adam matches its state
 // to variables by position). The learning rate is set from the schedule before each step.
 import * as tf from '@tensorflow/tfjs';
-type NamedTensor = { name: string; tensor: tf.Tensor };
 import type { OptimizerConfig, OptimizerName } from '../../core/config/types';
+
+/** tfjs's NamedTensor (not re-exported by the tfjs umbrella package). */
+type NamedTensor = { name: string; tensor: tf.Tensor };
 
 export interface StageOptimizer {
   readonly name: OptimizerName;
