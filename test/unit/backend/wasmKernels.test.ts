@@ -139,6 +139,8 @@ test('composite kernels free every intermediate', async () => {
     grads([x, f]);
     tf.unsortedSegmentSum(v, ids, 4);
     tf.matMul(v, v, true, false);
+    tf.sum(tf.randomNormal([16, 13, 13, 8]), [0, 1, 2]);
+    tf.mean(tf.randomNormal([16, 13, 13, 8]), [0, 1, 2], true);
     const dw = tf.randomNormal([3, 3, 3, 2]) as tf.Tensor4D;
     tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same').sum())([x, dw]);
   });
@@ -158,3 +160,21 @@ test('the native strided Conv2DBackpropInput can be kept and still matches cpu',
     registerWasmTrainingKernels();
   }
 });
+
+for (const kernel of ['Sum', 'Mean']) {
+  test(`${kernel} over leading axes matches cpu (matmul path and native fallbacks, keepDims)`, async () => {
+    const cases: Array<[number[], number[] | number, boolean]> = [
+      [[16, 13, 13, 8], [0, 1, 2], false], // conv bias gradient: matmul path
+      [[16, 13, 13, 8], [2, 0, 1], true], // unsorted axes, keepDims
+      [[64, 96], 0, false],
+      [[64, 96], -2, false], // negative axis
+      [[16, 13, 13, 8], [1, 2], false], // not leading: native
+      [[16, 13, 13, 8], [0, 1, 2, 3], false], // everything: native
+      [[4, 5], [0], false], // small: native
+    ];
+    for (const [shape, axis, keepDims] of cases) {
+      const err = await compareKernel(kernel, { x: random(shape, 300) }, { axis, keepDims });
+      assert.ok(err < TOL, `${shape} over ${axis}: relative error ${err}`);
+    }
+  });
+}

@@ -6,7 +6,10 @@ import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
+import { meanConfig } from './mean';
+import { sumConfig } from './sum';
 import { maxPoolGradConfig } from './maxPoolGrad';
+import { sharedIdentityConfig } from './identity';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
 
 export interface WasmKernelOptions {
@@ -16,8 +19,12 @@ export interface WasmKernelOptions {
   convBackpropInput?: boolean;
   /** For strided convs, keep the native Conv2DBackpropInput instead of the zero-inserted rewrite. */
   nativeStridedBackpropInput?: boolean;
+  /** Replace Sum/Mean over leading axes (conv bias gradients, batch-norm moments) by a matmul with ones (default true). */
+  leadingAxesReductions?: boolean;
   /** Replace MaxPoolGrad by a single JS pass over the heap (default true): ~3× faster, and the shipped kernel drops the gradient of windows whose maximum is negative. */
   jsMaxPoolGrad?: boolean;
+  /** Identity shares data instead of copying (default true): the gradient tape clones every saved input. */
+  sharedIdentity?: boolean;
 }
 
 /** The original kernels replaced here, kept so that benchmarks can compare and tests can restore. */
@@ -54,10 +61,21 @@ export function registerWasmTrainingKernels(opts: WasmKernelOptions = {}): strin
     add(conv2DBackpropInputConfig(native, opts.nativeStridedBackpropInput ?? false));
   }
   if (opts.jsMaxPoolGrad ?? true) add(maxPoolGradConfig);
+  if (opts.sharedIdentity ?? true) {
+    const native = originalWasmKernel(tf.Identity);
+    if (native) add(sharedIdentityConfig(native.kernelFunc));
+  }
   if (opts.transposedMatMul ?? true) {
     const native = originalWasmKernel(tf.BatchMatMul);
     if (!native) throw new Error('The wasm backend has no BatchMatMul kernel.');
     add(batchMatMulConfig(native.kernelFunc));
+  }
+  if (opts.leadingAxesReductions ?? true) {
+    for (const [name, make] of [[tf.Sum, sumConfig], [tf.Mean, meanConfig]] as const) {
+      const native = originalWasmKernel(name);
+      if (!native) throw new Error(`The wasm backend has no ${name} kernel.`);
+      add(make(native.kernelFunc));
+    }
   }
   return names;
 }
