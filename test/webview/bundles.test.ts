@@ -23,3 +23,28 @@ test('dist/webview/*.js contains no http(s) URL', async () => {
     assert.deepEqual(urls, [], `${f} references remote URLs`);
   }
 });
+
+function sourcesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...sourcesUnder(p));
+    else if (e.name.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+test('only src/webview/ui/toolkit.ts imports the toolkit; webviews import only core/protocol from outside', () => {
+  const root = join(__dirname, '../..');
+  const files = sourcesUnder(join(root, 'src/webview'));
+  assert.ok(files.length > 10);
+  for (const f of files) {
+    const rel = f.slice(root.length + 1);
+    const imports = [...readFileSync(f, 'utf8').matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+    for (const spec of imports) {
+      if (spec === '@vscode/webview-ui-toolkit') assert.equal(rel, 'src/webview/ui/toolkit.ts', `${rel} imports the toolkit directly`);
+      else if (spec.startsWith('../../')) assert.match(spec, /^\.\.\/\.\.\/core\/protocol\//, `${rel} imports ${spec}`);
+      else if (!spec.startsWith('.')) assert.ok(['uplot', 'uplot/dist/uPlot.min.css'].includes(spec), `${rel} imports ${spec}`);
+    }
+  }
+});
