@@ -30,7 +30,7 @@ export class ProgressDisplay {
 
   private status(text: string): void {
     if (!this.o.isTTY) return;
-    const width = Math.max(20, (this.o.columns ?? 100) - 1);
+    const width = Math.max(40, (this.o.columns || 100) - 1); // 0 or undefined when the size is unknown
     this.o.stdout('\r\x1b[K' + text.slice(0, width));
     this.lineOpen = true;
   }
