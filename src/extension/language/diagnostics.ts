@@ -18,7 +18,7 @@ export function validateDocument(document: vscode.TextDocument): Diagnostic[] {
     }).diagnostics;
   } catch (err) {
     // The validator reports problems as diagnostics; a throw is a bug, shown rather than lost.
-    return [{ severity: 'error', code: 'internal', message: `Distillery could not validate this file: ${String(err)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
+    return [{ severity: 'error', code: 'internal-error', message: `Distillery could not validate this file: ${String(err)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
   }
 }
 
