@@ -12,6 +12,19 @@ export function stageEtaMs(stage: StageProgress | undefined): number | undefined
   return Math.max(0, ((total - done) * elapsed) / measured);
 }
 
+/**
+ * Milliseconds left in the run as far as it can be foreseen: the current stage, plus, during
+ * the baseline, a distill stage of the same length (same student, same budget) at the same
+ * rate. The teacher stage cannot foresee what follows (the rate of the student differs).
+ */
+export function runEtaMs(stage: StageProgress | undefined): number | undefined {
+  const rest = stageEtaMs(stage);
+  if (rest === undefined || stage?.stage !== 'baseline') return rest;
+  const measured = stage.lastStep!.step - stage.firstStep!.step;
+  const msPerStep = (stage.lastStep!.t - stage.firstStep!.t) / measured;
+  return rest + stage.epochs! * stage.stepsPerEpoch! * msPerStep;
+}
+
 /** `45s`, `3m 05s`, `1h 02m`. */
 export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);

@@ -1,5 +1,5 @@
 // The status bar entry of a running run: short text, and a tooltip with the rest.
-import { formatDuration, stageEtaMs } from './eta';
+import { formatDuration, runEtaMs, stageEtaMs } from './eta';
 import { formatLoss, percent } from './headline';
 import type { RunProgress } from './runProgress';
 
@@ -28,10 +28,11 @@ export function statusBarText(p: RunProgress, now: number): StatusBarText {
       parts.push(`loss ${formatLoss(total)}`);
       tip.push(`Loss: ${formatLoss(total)}`);
     }
-    const eta = stageEtaMs(s);
-    if (eta !== undefined) {
+    const eta = runEtaMs(s);
+    const stageEta = stageEtaMs(s);
+    if (eta !== undefined && stageEta !== undefined) {
       parts.push(`${formatDuration(eta)} left`);
-      tip.push(`Time left in this stage: ${formatDuration(eta)}`);
+      tip.push(eta === stageEta ? `Time left in this stage: ${formatDuration(stageEta)}` : `Time left: about ${formatDuration(eta)} (this stage: ${formatDuration(stageEta)}, then distill)`);
     }
   }
   const v = p.lastValidation;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TrainerEvent } from '../../../src/core/protocol/events';
 import { applyEvent, emptyProgress, failureMessage, progressOf, statusOf } from '../../../src/core/runView/runProgress';
-import { formatDuration, stageEtaMs } from '../../../src/core/runView/eta';
+import { formatDuration, runEtaMs, stageEtaMs } from '../../../src/core/runView/eta';
 import { formatHeadline, formatLoss, formatMetrics } from '../../../src/core/runView/headline';
 import { statusBarText } from '../../../src/core/runView/statusBarText';
 import { groupRuns } from '../../../src/core/runView/runGroups';
@@ -43,6 +43,10 @@ test('ETA is the rest of the stage at the measured rate', () => {
   assert.ok(Math.abs(stageEtaMs(p.stage)! - (400 * 10000) / 99) < 1e-6);
   assert.equal(stageEtaMs(progressOf([started, stage, step(0, 2000)]).stage), undefined, 'one step gives no rate');
   assert.equal(stageEtaMs(progressOf([started, step(0, 2000), step(5, 3000)]).stage), undefined, 'no length without a stage event');
+  assert.equal(runEtaMs(p.stage), stageEtaMs(p.stage), 'distill is the last training stage');
+  const baseline = progressOf([started, { ...stage, stage: 'baseline' } as TrainerEvent, { ...step(0, 2000), stage: 'baseline' } as TrainerEvent, { ...step(99, 12000), stage: 'baseline' } as TrainerEvent]);
+  // The rest of the baseline, then a distill stage of 500 steps at the same rate.
+  assert.ok(Math.abs(runEtaMs(baseline.stage)! - (900 * 10000) / 99) < 1e-6);
   assert.equal(formatDuration(40_404), '40s');
   assert.equal(formatDuration(185_000), '3m 05s');
   assert.equal(formatDuration(3_720_000), '1h 02m');
