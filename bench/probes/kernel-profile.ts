@@ -30,6 +30,10 @@ async function main(): Promise<void> {
   };
   for (let i = 0; i < 5; i++) step(i);
   const steps = 10;
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < steps; i++) step(i);
+  const cpu = process.cpuUsage(cpu0);
+  console.log(`${which}: ${((cpu.user + cpu.system) / 1000 / steps).toFixed(1)} CPU ms per step (unprofiled; the per-kernel figures below are wall time, inflated by load)`);
   const info = await tf.profile(() => { for (let i = 0; i < steps; i++) step(i); });
   const by = new Map<string, { ms: number; n: number }>();
   for (const k of info.kernels) {

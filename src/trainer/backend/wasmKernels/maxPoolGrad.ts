@@ -23,6 +23,11 @@ export function maxPoolGrad({ inputs, backend, attrs }: Parameters<tf.KernelFunc
   const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
+  if (padTop === 0 && padLeft === 0 && dilationHeight === 1 && dilationWidth === 1 && effectiveFilterHeight === 2 && effectiveFilterWidth === 2
+    && (outHeight - 1) * strideHeight + 2 <= inHeight && (outWidth - 1) * strideWidth + 2 <= inWidth) {
+    pool2x2(x, g, dx, batchSize, inHeight, inWidth, C, outHeight, outWidth, strideHeight, strideWidth);
+    return out;
+  }
   let gi = 0;
   for (let n = 0; n < batchSize; n++) {
     const xBatch = n * inHeight * inWidth * C;
@@ -50,6 +55,31 @@ export function maxPoolGrad({ inputs, backend, attrs }: Parameters<tf.KernelFunc
     }
   }
   return out;
+}
+
+/** The common 2×2 window with every window inside the input: no bounds checks, unrolled. */
+function pool2x2(x: Float32Array, g: Float32Array, dx: Float32Array, batch: number, inH: number, inW: number, C: number, outH: number, outW: number, sh: number, sw: number): void {
+  const rowStride = inW * C;
+  let gi = 0;
+  for (let n = 0; n < batch; n++) {
+    const xBatch = n * inH * rowStride;
+    for (let yr = 0; yr < outH; yr++) {
+      for (let yc = 0; yc < outW; yc++) {
+        const i0 = xBatch + yr * sh * rowStride + yc * sw * C;
+        for (let c = 0; c < C; c++, gi++) {
+          const a = i0 + c;
+          // Row-major order, first maximum wins (strict >), as on the cpu backend; NaN never wins.
+          let at = -1;
+          let best = -Infinity;
+          if (x[a] > best) { best = x[a]; at = a; }
+          if (x[a + C] > best) { best = x[a + C]; at = a + C; }
+          if (x[a + rowStride] > best) { best = x[a + rowStride]; at = a + rowStride; }
+          if (x[a + rowStride + C] > best) { at = a + rowStride + C; }
+          if (at >= 0) dx[at] += g[gi];
+        }
+      }
+    }
+  }
 }
 
 export const maxPoolGradConfig: tf.KernelConfig = {
