@@ -178,3 +178,21 @@ for (const kernel of ['Sum', 'Mean']) {
     }
   });
 }
+
+test('GatherV2 matches cpu: rows, inner axis, 2-D indices, repeats, int32 values, tiny rows', async () => {
+  const idx = (v: number[], shape = [v.length]) => ({ values: Int32Array.from(v), shape, dtype: 'int32' as const });
+  const cases: Array<[string, Record<string, import('./crossBackend').Input>, object]> = [
+    ['rows of 784', { x: random([50, 784], 400), indices: idx([3, 49, 0, 3, 17]) }, { axis: 0, batchDims: 0 }],
+    ['axis 1', { x: random([4, 9, 5], 401), indices: idx([8, 0, 2]) }, { axis: 1, batchDims: 0 }],
+    ['last axis (rows of 1)', { x: random([4, 9], 402), indices: idx([1, 1, 8]) }, { axis: -1, batchDims: 0 }],
+    ['2-D indices', { x: random([10, 3], 403), indices: idx([1, 2, 3, 9, 9, 0], [2, 3]) }, { axis: 0, batchDims: 0 }],
+    ['int32 values', { x: { values: Int32Array.from({ length: 12 }, (_, i) => i * 3), shape: [6, 2], dtype: 'int32' }, indices: idx([5, 0]) }, { axis: 0, batchDims: 0 }],
+    ['batchDims 1 (native)', { x: random([2, 5, 3], 404), indices: idx([4, 0, 1, 1], [2, 2]) }, { axis: 1, batchDims: 1 }],
+  ];
+  for (const [name, inputs, attrs] of cases) {
+    const err = await compareKernel('GatherV2', inputs, attrs);
+    assert.ok(err === 0, `${name}: relative error ${err}`);
+  }
+  await tf.setBackend('wasm');
+  assert.throws(() => tf.gather(tf.zeros([3, 2]), tf.tensor1d([3], 'int32')), /index value 3 is not in \[0, 2\]/);
+});

@@ -6,6 +6,7 @@ import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwiseConv2dNativeBackpropInput';
+import { gatherV2Config } from './gatherV2';
 import { meanConfig } from './mean';
 import { sumConfig } from './sum';
 import { maxPoolGradConfig } from './maxPoolGrad';
@@ -21,6 +22,8 @@ export interface WasmKernelOptions {
   nativeStridedBackpropInput?: boolean;
   /** Replace Sum/Mean over leading axes (conv bias gradients, batch-norm moments) by a matmul with ones (default true). */
   leadingAxesReductions?: boolean;
+  /** Replace GatherV2 (batch cutting) by row copies over the wasm heap (default true). */
+  jsGather?: boolean;
   /** Replace MaxPoolGrad by a single JS pass over the heap (default true): ~3× faster, and the shipped kernel drops the gradient of windows whose maximum is negative. */
   jsMaxPoolGrad?: boolean;
   /** Identity shares data instead of copying (default true): the gradient tape clones every saved input. */
@@ -76,6 +79,11 @@ export function registerWasmTrainingKernels(opts: WasmKernelOptions = {}): strin
       if (!native) throw new Error(`The wasm backend has no ${name} kernel.`);
       add(make(native.kernelFunc));
     }
+  }
+  if (opts.jsGather ?? true) {
+    const native = originalWasmKernel(tf.GatherV2);
+    if (!native) throw new Error('The wasm backend has no GatherV2 kernel.');
+    add(gatherV2Config(native.kernelFunc));
   }
   return names;
 }
