@@ -127,7 +127,8 @@ test('an alias to an undefined anchor', () => {
 });
 
 test('a few aliases are fine and validate like the expanded text', () => {
-  const text = replaceOnce(replaceOnce(base, '  train: {epochs: 3, batch_size: 64, optimizer: {name: adam, learning_rate: 0.001}}', '  train: {epochs: 3, batch_size: 64, optimizer: &opt {name: adam, learning_rate: 0.001}}'), '  optimizer: {name: adam, learning_rate: 0.001}\n  lr_schedule', '  optimizer: *opt\n  lr_schedule');
+  const text = (replaceOnce(base, '  train: {epochs: 3, batch_size: 64, optimizer: {name: adam, learning_rate: 0.001}}', '  train: {epochs: 3, batch_size: 64, optimizer: &opt {name: adam, learning_rate: 0.001}}')).replace(/^  optimizer: \{name: adam, learning_rate: 0\.003\}.*$/m, '  optimizer: *opt');
+  assert.match(text, /optimizer: \*opt\n/);
   assert.deepEqual(validateConfig(text).diagnostics, []);
 });
 
