@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { parseAllDocuments } from 'yaml';
 import { validateConfig } from '../src/core/config/validate';
 
 const root = resolve(__dirname, '..');
@@ -49,6 +50,15 @@ function main() {
   const lines = text.split('\n').length - 1;
   const med = median(times);
   console.log(`validate ${lines}-line config: median ${med.toFixed(2)} ms, p90 ${[...times].sort((a, b) => a - b)[Math.floor(times.length * 0.9)].toFixed(2)} ms over ${times.length} runs, ${cpuMs.toFixed(2)} ms CPU per run (target < 5 ms) ${med < 5 ? 'OK' : 'SLOW'}; load average ${loadavg()[0].toFixed(1)} on ${require('node:os').cpus().length} cores`);
+
+  // For scale: the YAML parse alone (the floor any validator built on `yaml` pays).
+  const yamlTimes: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    parseAllDocuments(text);
+    yamlTimes.push(performance.now() - t0);
+  }
+  console.log(`  of which the yaml package's parse alone: median ${median(yamlTimes).toFixed(2)} ms`);
 
   const cli = resolve(root, 'dist/cli.js');
   const example = resolve(root, 'examples/mnist-kd.distill.yaml');
