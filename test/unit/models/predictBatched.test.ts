@@ -36,15 +36,3 @@ test('every output of a tapped model is batched; no tensors leak', () => {
   assert.equal(tf.memory().numTensors, before);
   assert.throws(() => predictBatched(t, x, 0), /batch size must be >= 1/);
 });
-
-test('RowBatcher cuts ranges and arbitrary rows, and rejects rows out of range', async () => {
-  const { RowBatcher } = await import('../../../src/trainer/models/rowBatcher');
-  const x = tf.tensor3d(Array.from({ length: 5 * 2 * 3 }, (_, i) => i), [5, 2, 3]);
-  const b = new RowBatcher(x);
-  assert.deepEqual(await b.range(1, 3).array(), await tf.slice(x, [1, 0, 0], [2, 2, 3]).array());
-  assert.deepEqual(b.range(4, 9).shape, [1, 2, 3]);
-  assert.deepEqual(await b.take([4, 0, 4]).array(), await tf.gather(x, [4, 0, 4]).array());
-  const ids = new RowBatcher(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'));
-  assert.equal(ids.take([1]).dtype, 'int32');
-  assert.throws(() => b.take([5]), /row 5 is outside \[0, 5\)/);
-});
