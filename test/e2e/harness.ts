@@ -254,7 +254,7 @@ export class Session {
     const name = relPath.split('/').pop()!;
     await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
     await page.keyboard.press('Enter');
-    await page.locator(`.editor-group-container.active .tab.active[aria-label^="${name}"]`).first().waitFor({ timeout: 15_000 });
+    await page.locator(`.tab.active[aria-label^="${name}"]`).first().waitFor({ timeout: 15_000 });
     await page.locator('.monaco-editor .view-lines').first().waitFor();
   }
 
