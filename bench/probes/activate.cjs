@@ -33,6 +33,7 @@ Module._resolveFilename = function (request, ...rest) {
 };
 require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode };
 const root = path.resolve(__dirname, '../..');
+const cpu0 = process.cpuUsage();
 const tReq = performance.now();
 const ext = require(path.join(root, 'dist/extension.js'));
 const tAct = performance.now();
@@ -41,6 +42,7 @@ const context = new Proxy({ subscriptions: [], extensionPath: root, extensionUri
 });
 ext.activate(context);
 const tEnd = performance.now();
-process.stdout.write(JSON.stringify({ require_ms: tAct - tReq, activate_ms: tEnd - tAct, total_ms: tEnd - tReq, setup_ms: tReq - t0, subscriptions: context.subscriptions.length }) + '\n');
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(JSON.stringify({ require_ms: tAct - tReq, activate_ms: tEnd - tAct, total_ms: tEnd - tReq, cpu_ms: (cpu.user + cpu.system) / 1000, setup_ms: tReq - t0, subscriptions: context.subscriptions.length }) + '\n');
 // The first catalog scan is deferred; it may keep timers alive: leave now.
 process.exit(0);

@@ -1,10 +1,12 @@
 // Where a training step's time goes, by kernel: tf.profile over a few steps of the default
 // experiment's teacher (or student) on the chosen backend, with synthetic MNIST-shaped data.
-// Usage: npx tsx bench/probes/kernel-profile.ts [teacher|student] [wasm|cpu]
+// Usage: npx tsx bench/probes/kernel-profile.ts [teacher|student] [wasm|cpu] [--calls] [--without sharedIdentity,jsMaxPoolGrad,...]
+// (--without turns the named project kernels off, to measure each lever; the data is 8,000 rows, as the default experiment's train split)
 import * as tf from '@tensorflow/tfjs';
 import type { LayerConfig } from '../../src/core/config/types';
 import { initBackend } from '../../src/trainer/backend/initBackend';
 import { buildModel } from '../../src/trainer/models/buildModel';
+import { registerWasmTrainingKernels, restoreShippedWasmKernels, type WasmKernelOptions } from '../../src/trainer/backend/wasmKernels/registry';
 
 const which = process.argv[2] ?? 'teacher';
 const backendName = (process.argv[3] ?? 'wasm') as 'wasm' | 'cpu';
@@ -17,13 +19,20 @@ const LAYERS: Record<string, LayerConfig[]> = {
 
 async function main(): Promise<void> {
   await initBackend(backendName);
+  const w = process.argv.indexOf('--without');
+  if (w > 0 && backendName === 'wasm') {
+    const opts: Record<string, boolean> = {};
+    for (const k of process.argv[w + 1].split(',')) opts[k] = false;
+    restoreShippedWasmKernels();
+    registerWasmTrainingKernels(opts as WasmKernelOptions);
+  }
   const model = buildModel(LAYERS[which], { name: which, inputShape: [28, 28, 1], seed: 1 });
   const opt = tf.train.adam(1e-3);
-  const x = tf.randomUniform([1024, 28, 28, 1]);
-  const y = tf.oneHot(tf.randomUniform([1024], 0, 10, 'int32') as tf.Tensor1D, 10);
+  const x = tf.randomUniform([8000, 28, 28, 1]);
+  const y = tf.oneHot(tf.randomUniform([8000], 0, 10, 'int32') as tf.Tensor1D, 10);
   const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   const step = (i: number) => {
-    const idx = tf.range((i * 64) % 1024, (i * 64) % 1024 + 64, 1, 'int32');
+    const idx = tf.range((i * 64) % 7936, (i * 64) % 7936 + 64, 1, 'int32');
     const { grads, value } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(tf.gather(y, idx), model.apply(tf.gather(x, idx), { training: true }) as tf.Tensor) as tf.Scalar, vars);
     opt.applyGradients(grads);
     tf.dispose([grads, value, idx] as unknown as tf.Tensor[]);

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// CI's gross-regression guard (called by .ci/run): a small version of the default experiment
+// (1,000 train examples, one epoch per stage) plus the editor probes, each figure normalised by
+// a speed measured in the same run, compared with bench/baseline.json. It fails only when a
+// figure is more than FACTOR× worse than the committed baseline, so load and machine
+// differences do not break CI; real regressions of that size do.
+//   node bench/quick.mjs            check against bench/baseline.json
+//   node bench/quick.mjs --write    measure and rewrite bench/baseline.json
+// Normalisers: PyTorch on the same split when Debian's torch is installed (the issue's
+// reference), else a fixed JavaScript float32 matmul (machine speed, one core).
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findTorchPython, machine, runOurs, timed } from './run.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const FACTOR = 3;
+const CONFIG = 'examples/mnist-kd.distill.yaml';
+const QUICK_SETS = ['data.split.train=1000', 'data.split.test=500', 'teacher.train.epochs=1', 'training.epochs=1'];
+const baselinePath = join(root, 'bench/baseline.json');
+const write = process.argv.includes('--write');
+
+/** Single-core JS speed: best of 5 rounds of a 96³ float32 matmul, in GFLOP/s (CPU time, not wall). */
+function calibrate() {
+  const n = 96;
+  const a = new Float32Array(n * n).map((_, i) => (i % 7) - 3);
+  const b = new Float32Array(n * n).map((_, i) => (i % 5) - 2);
+  const c = new Float32Array(n * n);
+  let best = 0;
+  for (let round = 0; round < 5; round++) {
+    const t0 = process.cpuUsage();
+    let reps = 0;
+    let us = 0;
+    do {
+      for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) {
+        const aik = a[i * n + k];
+        for (let j = 0; j < n; j++) c[i * n + j] += aik * b[k * n + j];
+      }
+      reps++;
+      const d = process.cpuUsage(t0);
+      us = d.user + d.system;
+    } while (us < 150_000);
+    best = Math.max(best, (2 * n * n * n * reps) / (us * 1e3));
+  }
+  return best;
+}
+
+async function measure() {
+  const calib = calibrate();
+  const out = { calib_gflops: calib, figures: {} };
+  const F = out.figures;
+  if (!existsSync(join(root, 'dist/cli.js'))) {
+    const b = await timed(process.execPath, ['scripts/build.mjs']);
+    if (b.code !== 0) throw new Error(`build failed:\n${b.err}`);
+  }
+  const ours = await runOurs(CONFIG, QUICK_SETS);
+  const n = ours.trainExamples;
+  const distillRate = (n * ours.stageEpochs.distill) / ((ours.ms.distill + ours.ms.teacher_outputs) / 1000);
+  // Higher is better for every figure (times enter as their inverse), normalised by machine speed.
+  F['teacher step ex/s per calib GFLOP/s'] = ours.stepExamplesPerSec.teacher / calib;
+  F['distill phase ex/s per calib GFLOP/s'] = distillRate / calib;
+  F['1 / (end-to-end CPU s × calib GFLOP/s)'] = 1 / ((ours.cpuMs / 1000) * calib);
+  F['1 / (spawn → first step s × calib GFLOP/s)'] = 1 / ((ours.spawnToFirstStepMs / 1000) * calib);
+  const val = await timed(process.execPath, ['--import', 'tsx', 'bench/probes/validate.ts', '--runs', '60']);
+  // CPU time, not wall: a loaded machine delays these short probes by several times.
+  if (val.code === 0) F['1 / (validate CPU ms × calib GFLOP/s)'] = 1 / (JSON.parse(val.out.trim().split('\n').pop()).mean_cpu_ms * calib);
+  else console.log(`validate probe failed: ${val.err.slice(-300)}`);
+  const act = await timed(process.execPath, ['bench/probes/activate.cjs']);
+  if (act.code === 0) F['1 / (activation CPU ms × calib GFLOP/s)'] = 1 / (JSON.parse(act.out.trim().split('\n').pop()).cpu_ms * calib);
+  else console.log(`activation probe failed: ${act.err.slice(-300)}`);
+  out.raw = { calib_gflops: calib, teacher_step_ex_s: ours.stepExamplesPerSec.teacher, distill_ex_s: distillRate, cpu_s: ours.cpuMs / 1000, spawn_to_first_step_s: ours.spawnToFirstStepMs / 1000 };
+
+  const py = findTorchPython();
+  if (!py) {
+    console.log('PyTorch: not installed here (apt-get install python3-torch libopenblas0-pthread); the ratios to it are not checked.');
+    return out;
+  }
+  const split = mkdtempSync(join(tmpdir(), 'distillery-quick-split-'));
+  try {
+    const ex = await timed(process.execPath, ['--import', 'tsx', 'bench/reference/export-split.ts', CONFIG, split, ...QUICK_SETS.flatMap((s) => ['--set', s])]);
+    if (ex.code !== 0) throw new Error(`export-split failed: ${ex.err}`);
+    const r = await timed(py, ['bench/reference/mnist_kd.py', split, '--threads', '1']);
+    if (r.code !== 0) throw new Error(`the PyTorch reference failed: ${r.err.slice(-500)}`);
+    const ref = JSON.parse(r.out.trim().split('\n').pop());
+    F['teacher step ex/s ÷ PyTorch'] = ours.stepExamplesPerSec.teacher / ref.examples_per_sec.teacher;
+    F['distill phase ex/s ÷ PyTorch'] = distillRate / ((ref.train_examples * 1) / ref.seconds.distill);
+    F['PyTorch CPU s ÷ ours CPU s'] = r.cpuMs / ours.cpuMs;
+  } finally {
+    rmSync(split, { recursive: true, force: true });
+  }
+  return out;
+}
+
+async function main() {
+  const m = machine();
+  console.log(`bench/quick: ${m.cpus} × ${m.model}, load ${m.load.join(' ')}`);
+  const t0 = Date.now();
+  const now = await measure();
+  console.log(`measured in ${((Date.now() - t0) / 1000).toFixed(0)} s; raw: ${JSON.stringify(now.raw, (k, v) => (typeof v === 'number' ? +v.toPrecision(4) : v))}`);
+  if (write) {
+    writeFileSync(baselinePath, JSON.stringify({ note: `node bench/quick.mjs --write; ${m.cpus} × ${m.model}, load ${m.load.join(' ')}`, date: new Date().toISOString(), ...now }, null, 1) + '\n');
+    console.log('written: bench/baseline.json');
+    return;
+  }
+  const base = JSON.parse(readFileSync(baselinePath, 'utf8'));
+  const failures = (figures) => Object.entries(figures).filter(([name, v]) => base.figures[name] !== undefined && base.figures[name] / v > FACTOR).map(([name]) => name);
+  let bad = failures(now.figures);
+  if (bad.length) {
+    // One re-measurement before failing: a burst of load can slow a single measurement 3×; a regression stays.
+    console.log(`re-measuring (${bad.join('; ')} beyond ${FACTOR}× worse) …`);
+    const again = await measure();
+    for (const name of bad) now.figures[name] = Math.max(now.figures[name], again.figures[name] ?? 0);
+    bad = failures(now.figures);
+  }
+  for (const [name, v] of Object.entries(now.figures)) {
+    const b = base.figures[name];
+    if (b === undefined) { console.log(`  ${name}: ${v.toPrecision(4)} (no baseline)`); continue; }
+    const worse = b / v;
+    console.log(`  ${bad.includes(name) ? 'FAIL' : 'ok  '} ${name}: ${v.toPrecision(4)} vs baseline ${b.toPrecision(4)} (${worse > 1 ? `${worse.toFixed(2)}× worse` : `${(1 / worse).toFixed(2)}× better`}; fails beyond ${FACTOR}× worse)`);
+  }
+  if (bad.length) {
+    console.log(`bench/quick: ${bad.length} figure(s) more than ${FACTOR}× worse than bench/baseline.json`);
+    process.exit(1);
+  }
+  console.log('bench/quick: no gross regression');
+}
+
+main().catch((e) => { console.error(`bench/quick: ${e.message ?? e}`); process.exit(1); });
