@@ -1,7 +1,7 @@
 // Kernel levers on the wasm backend, each measured against its alternative in the same
 // process: examples/s for MLP 784-128-10 training, the CNN teacher (conv16-pool-conv32-pool-
 // dense128-10 and the config-format.md CNN), and inference at batch 256.
-// Run: npx tsx bench/kernels.bench.ts [--quick]   (synthetic MNIST-shaped data; throughput only)
+// Run: npx tsx bench/kernels.bench.ts [--quick] [--only=mlp,cnn,infer,conv,gather]   (synthetic MNIST-shaped data; throughput only)
 // Variants are interleaved (A B A B …) and the best round is reported, because the machine is
 // shared and its load varies.
 import * as tf from '@tensorflow/tfjs';
@@ -12,6 +12,9 @@ import { buildModel } from '../src/trainer/models/buildModel';
 import { predictBatched } from '../src/trainer/models/predictBatched';
 
 const quick = process.argv.includes('--quick');
+/** `--only=mlp,cnn,infer,conv,gather`: run just those sections. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const runs = (section: string) => !only || only.includes(section);
 const ROUNDS = quick ? 2 : 3;
 const SECONDS = quick ? 1 : 2.5;
 
@@ -129,28 +132,31 @@ async function main(): Promise<void> {
   const all: Variant = { name: 'wasm, all project kernels', setup: () => useWasm({}) };
 
   const mlp = MODELS['MLP 784-128-10'];
+  if (runs('mlp')) {
   report('MLP 784-128-10 training, batch 64', await best([cpu, shipped, noMatMul, all], () => trainRate(mlp, SECONDS, false)));
   report('MLP 784-128-10 training: loss read (dataSync) every step vs not', await best([
     { name: 'wasm, dataSync every step', setup: () => useWasm({}) },
     { name: 'wasm, no per-step read', setup: () => useWasm({}) },
   ].map((v, i) => ({ ...v, setup: async () => { await v.setup(); syncEvery = i === 0; } })), () => trainRate(mlp, SECONDS, syncEvery)));
+  }
 
-  for (const name of ['CNN c16-p-c32-p-128-10', 'CNN c32-p-c64-p-128-10 (config-format.md)']) {
+  for (const name of runs('cnn') ? ['CNN c16-p-c32-p-128-10', 'CNN c32-p-c64-p-128-10 (config-format.md)'] : []) {
     // The cpu backend's own Conv2DBackpropFilter loop takes many seconds per step: one step of batch 8.
     const cpuRate = await (async () => { await cpu.setup(); return trainRate(MODELS[name], 0, false, 8, false); })();
     const rates = await best([shipped, missingOnly, nativeBpInput, noMatMul, noReduce, noJsPoolGrad, all], () => trainRate(MODELS[name], SECONDS, false));
     report(`${name} training, batch 64 (cpu backend, one step of batch 8: ${cpuRate.toFixed(1)} ex/s)`, rates);
   }
 
-  for (const [name, n] of [['MLP 784-128-10', 8000], ['CNN c32-p-c64-p-128-10 (config-format.md)', 2048]] as const) {
+  const inference = [['MLP 784-128-10', 8000], ['CNN c32-p-c64-p-128-10 (config-format.md)', 2048]] as const;
+  for (const [name, n] of runs('infer') ? inference : []) {
     const out = new Map<string, number>();
     await useWasm({});
     for (let r = 0; r < ROUNDS; r++) for (const w of INFER_WAYS) out.set(w, Math.max(out.get(w) ?? 0, await inferRate(MODELS[name], n, SECONDS, w)));
     report(`${name} inference, ${n} examples, batch 256 (wasm, all project kernels)`, out);
   }
 
-  await stridedBackpropInput();
-  await batchCutting();
+  if (runs('conv')) await stridedBackpropInput();
+  if (runs('gather')) await batchCutting();
 }
 let syncEvery = false;
 
