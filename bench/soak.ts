@@ -68,6 +68,7 @@ evaluation: {every: 1, examples: 4, latency: false}
 writeFileSync(configPath, text);
 const v = validateConfig(text, { path: configPath });
 if (!v.config) throw new Error(`soak config invalid: ${JSON.stringify(v.diagnostics)}`);
+const config = v.config;
 
 interface Sample { step: number; seconds: number; tensors: number; wasmHeapMB: number | null; rssMB: number; heapUsedMB: number; eventsKB: number; readKB: number; readMs: number; eventsRead: number }
 const samples: Sample[] = [];
@@ -107,7 +108,7 @@ console.log('  step       s tensors wasmMB   rssMB  heapMB  eventsKB   readKB  r
 
 async function main(): Promise<void> {
 const outcome = await runExperiment({
-  config: v.config, configText: text, runsDir: join(dir, 'runs'), backend: BACKEND,
+  config, configText: text, runsDir: join(dir, 'runs'), backend: BACKEND,
   stop: { requested: false }, stepEventIntervalMs: 0,
   onEvent: (e) => {
     if (e.type === 'started') { eventsFile = join(e.run_dir, 'events.jsonl'); tail = new EventsTail(eventsFile); }
