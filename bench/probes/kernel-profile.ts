@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const step = (i: number) => {
     const idx = tf.range((i * 64) % 7936, (i * 64) % 7936 + 64, 1, 'int32');
     const { grads, value } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(tf.gather(y, idx), model.apply(tf.gather(x, idx), { training: true }) as tf.Tensor) as tf.Scalar, vars);
-    opt.applyGradients(grads);
+    opt.applyGradients(grads as Record<string, tf.Variable>);
     tf.dispose([grads, value, idx] as unknown as tf.Tensor[]);
   };
   for (let i = 0; i < 5; i++) step(i);
