@@ -316,15 +316,20 @@ export class Session {
     await this.page.locator('.editor-group-container.active .monaco-editor.focused').first().waitFor({ timeout: 10_000 });
   }
 
-  /** The CodeLens entries of the active editor group, as text. */
-  async codeLenses(): Promise<string[]> {
-    const texts = await this.page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a').allInnerTexts();
+  /** The CodeLens entries of the editor showing `file` (else of the active group), as text. */
+  async codeLenses(file?: string): Promise<string[]> {
+    const group = file ? `.editor-group-container:has(.tab.active[aria-label^="${file}"])` : '.editor-group-container.active';
+    const texts = await this.page.locator(`${group} .monaco-editor .codelens-decoration a`).allInnerTexts();
     return texts.map((t) => t.replace(/\u00a0/g, ' ').trim());
   }
 
-  /** Clicks the first CodeLens of the active editor group whose text matches. */
-  async clickCodeLens(match: RegExp, timeoutMs = 60_000): Promise<void> {
-    const lens = this.page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a').filter({ hasText: match }).first();
+  /**
+   * Clicks the first matching CodeLens of the editor showing `file` (any group: with a panel
+   * open beside, which group is "active" depends on focus), else of the active group.
+   */
+  async clickCodeLens(match: RegExp, file?: string, timeoutMs = 60_000): Promise<void> {
+    const group = file ? `.editor-group-container:has(.tab.active[aria-label^="${file}"])` : '.editor-group-container.active';
+    const lens = this.page.locator(`${group} .monaco-editor .codelens-decoration a`).filter({ hasText: match }).first();
     await lens.waitFor({ timeout: timeoutMs });
     await lens.click();
   }

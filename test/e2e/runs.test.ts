@@ -52,7 +52,7 @@ test('Run from the CodeLens: the status bar shows progress, the loss panel shows
   session.step('run-live', async () => {
     // The long run: a tiny run can end before a panel has opened on a fast machine.
     await session.openFile('slow.distill.yaml');
-    await session.clickCodeLens(/^\W*Run$/);
+    await session.clickCodeLens(/^\W*Run$/, 'slow.distill.yaml');
 
     // The status bar entry: `e2e-slow · <stage> <epoch>/<epochs> · loss …`.
     const entry = session.page.locator('#workbench\\.parts\\.statusbar .statusbar-item-label', { hasText: /e2e-slow · (teacher|distill) \d+\/\d+/ }).first();
@@ -82,7 +82,7 @@ test('Stop the run midway: listed as stopped, events.jsonl ends with finished/st
     await until('the slow run to be distilling', async () => (await session.statusBar()).some((t) => /e2e-slow · distill \d+\/200/.test(t)), 120_000);
     const dir = runDirOf('e2e-slow');
     assert.ok(dir);
-    await session.clickCodeLens(/^\W*Stop$/);
+    await session.clickCodeLens(/^\W*Stop$/, 'slow.distill.yaml');
 
     const last = await until('the finished event', () => {
       const all = events(dir);
@@ -111,7 +111,7 @@ test('Stop the run midway: listed as stopped, events.jsonl ends with finished/st
 test('A tiny run to its end: comparison panel, CodeLens headline and Runs view show comparison.json\'s accuracies', { timeout: 240_000 }, () =>
   session.step('run-results', async () => {
     await session.openFile('tiny.distill.yaml');
-    await session.clickCodeLens(/^\W*Run$/);
+    await session.clickCodeLens(/^\W*Run$/, 'tiny.distill.yaml');
     const dir = await until('the tiny run folder', () => runDirOf('e2e-tiny'), 90_000);
     const last = await until('the tiny run to finish', () => {
       const all = events(dir);
@@ -127,12 +127,12 @@ test('A tiny run to its end: comparison panel, CodeLens headline and Runs view s
     // The CodeLens headline on the config (the editor with the config is still open).
     await session.openFile('tiny.distill.yaml');
     let lenses: string[] = [];
-    const headline = await until('the CodeLens headline', async () => (lenses = await session.codeLenses()).find((l) => /student \d/.test(l)), 60_000, 500, () => lenses);
+    const headline = await until('the CodeLens headline', async () => (lenses = await session.codeLenses('tiny.distill.yaml')).find((l) => /student \d/.test(l)), 60_000, 500, () => lenses);
     assert.ok(headline.includes(`student ${pct1(c.student.accuracy)}`), headline);
     assert.ok(headline.includes(`teacher ${pct1(c.teacher.accuracy)}`), headline);
 
     // Clicking it opens the comparison panel.
-    await session.clickCodeLens(/student \d/);
+    await session.clickCodeLens(/student \d/, 'tiny.distill.yaml');
     const frame = await session.frameWith('.cards .card', 60_000);
     const cards = await frame.locator('.cards .card').evaluateAll((els) =>
       Object.fromEntries(els.map((e) => [e.querySelector('.label')?.textContent ?? '', e.querySelector('.value')?.textContent ?? ''])),
