@@ -6,6 +6,7 @@
 // Everything should stay flat except the events file, which grows linearly; the incremental
 // reader reads only what was appended since the last poll.
 //   npx tsx bench/soak.ts [steps=20000] [--backend wasm|cpu] [--json out.json]
+//   node --expose-gc --import tsx bench/soak.ts ...   (a full GC before each sample: live memory)
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +87,8 @@ function wasmHeapBytes(): number | null {
 }
 
 function sample(step: number): void {
+  // With --expose-gc, measure live memory rather than V8's lazy-collection sawtooth.
+  (globalThis as { gc?: () => void }).gc?.();
   const before = tail?.position ?? 0;
   const r0 = performance.now();
   eventsRead += tail?.poll().length ?? 0;
@@ -103,7 +106,7 @@ function sample(step: number): void {
 }
 
 const every = Math.max(STEPS_PER_EPOCH, Math.round(STEPS / SAMPLES / STEPS_PER_EPOCH) * STEPS_PER_EPOCH);
-console.log(`soak: ${STEPS} distill steps (${EPOCHS} epochs × ${STEPS_PER_EPOCH}), MLP 12-16-4, ${BACKEND} backend, sample every ${every} steps`);
+console.log(`soak: ${(globalThis as { gc?: unknown }).gc ? 'gc before samples, ' : ''}${STEPS} distill steps (${EPOCHS} epochs × ${STEPS_PER_EPOCH}), MLP 12-16-4, ${BACKEND} backend, sample every ${every} steps`);
 console.log('  step       s tensors wasmMB   rssMB  heapMB  eventsKB   readKB  readms');
 
 async function main(): Promise<void> {
