@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { summariseRun } from '../../../src/core/runs/listRuns';
+import { npyBytes } from '../data/npyFixture';
 import { tinyExperiment, tinyYaml, writeBlobsCsv } from '../loop/fixtures';
 import { eventsOf, runCli, runFolders } from './cliHarness';
 
@@ -41,6 +42,20 @@ for (const bad of BAD_CSV) {
     assertNoCompleteLookingRun(x.runsDir, bad.error);
   });
 }
+
+test('CLI on a truncated NPY: error names the file; the run folder is marked failed', { timeout: 60_000 }, async () => {
+  const x = tinyExperiment();
+  const n = 300;
+  const xs = npyBytes('<f4', [n, 8], Array.from({ length: n * 8 }, (_, k) => (k % 13) / 13));
+  writeFileSync(join(x.dir, 'x.npy'), xs.subarray(0, xs.length - 7));
+  writeFileSync(join(x.dir, 'y.npy'), npyBytes('<i4', [n], Array.from({ length: n }, (_, k) => k % 3)));
+  writeFileSync(x.configPath, x.text.replace('dataset: {format: csv, path: blobs.csv, label: cls}', 'dataset: {format: npy, inputs: x.npy, labels: y.npy}'));
+  const r = await runCli(['run', x.configPath, '--out', x.runsDir]);
+  assert.equal(r.code, 1, r.output);
+  const why = /x\.npy.*truncated data/;
+  assert.match(r.output, why);
+  assertNoCompleteLookingRun(x.runsDir, why);
+});
 
 test('runs folder below a file (ENOTDIR, as a read-only folder would be): clear error naming it, nothing run', { timeout: 60_000 }, async () => {
   const x = tinyExperiment();
