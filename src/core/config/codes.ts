@@ -9,6 +9,7 @@ export const diagnosticCodes = {
   'empty-config': { severity: 'error', doc: 'The file holds no YAML document.' },
   'yaml-syntax': { severity: 'error', doc: 'The YAML does not parse (unclosed bracket, bad indentation, ...).' },
   'yaml-tab': { severity: 'error', doc: 'A tab is used for indentation; YAML allows spaces only.' },
+  'yaml-tag': { severity: 'warning', doc: 'A custom YAML tag (`!!js/function`, `!import`, ...) is ignored: configs never construct objects or run code; the value is read as plain data.' },
   'multiple-documents': { severity: 'error', doc: 'More than one YAML document (`---`); a config is one document.' },
   'not-a-mapping': { severity: 'error', doc: 'The document is a list or a scalar; a config is a mapping of keys.' },
   'duplicate-key': { severity: 'error', doc: 'A key appears twice in the same mapping (fix: remove the duplicate).' },

@@ -49,6 +49,12 @@ export function parseConfigText(text: string): ParsedConfig {
     }
   }
   if (diagnostics.some((d) => d.code === 'yaml-syntax' || d.code === 'yaml-tab')) return { source, data: undefined, diagnostics };
+  // Unknown tags resolve to plain data (nothing is constructed or executed); say so where they stand.
+  for (const w of doc.warnings) {
+    if (w.code !== 'TAG_RESOLVE_FAILED') continue;
+    const tag = text.slice(w.pos[0], w.pos[1]);
+    diagnostics.push({ severity: 'warning', code: 'yaml-tag', message: `The YAML tag ${tag} is ignored: configs never construct objects or run code, so the value is read as plain data.`, range: source.range(w.pos[0], w.pos[1]) });
+  }
 
   diagnostics.push(...duplicateKeys(doc, source));
   const aliasProblems = checkAliases(doc, source);

@@ -55,3 +55,11 @@ test('a number-typed key given a code tag gets a positioned type error, not a va
   assert.ok(d, JSON.stringify(r.diagnostics));
   assert.equal(d!.range.start.line, text.split('\n').findIndex((l) => l.startsWith('seed:')));
 });
+
+test('each custom tag gets a yaml-tag warning on its own line', async () => {
+  const { validateConfig } = await import('../../../src/core/config/validate');
+  const text = 'version: 1\nname: !!js/function "function(){}"\nseed: !import seed.js\n';
+  const tags = validateConfig(text).diagnostics.filter((d) => d.code === 'yaml-tag');
+  assert.deepEqual(tags.map((d) => [d.severity, d.range.start.line]), [['warning', 1], ['warning', 2]]);
+  assert.match(tags[0].message, /!!js\/function is ignored/);
+});
