@@ -1,8 +1,8 @@
 // Per-stage checkpoints: model weights, loss-term variables and optimizer state as one
 // binary file plus a JSON manifest, written to a temp folder and renamed into place so
 // that a crash mid-write leaves the previous checkpoint intact.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Stage } from '../../core/protocol/events';
 
@@ -69,11 +69,44 @@ export interface LoadedCheckpoint extends CheckpointPosition {
   optimizer: { name: string; tensor: tf.Tensor }[];
 }
 
+function readManifest(dir: string): Manifest | undefined {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as Manifest;
+    const size = statSync(join(dir, DATA)).size;
+    return m.tensors.every((e) => e.offset + e.length <= size) ? m : undefined;
+  } catch {
+    return undefined; // missing, or cut short by a kill mid-write
+  }
+}
+
+/**
+ * The checkpoint folder to read. A kill between "move the old one aside" and "move the new
+ * one in" leaves `dir` missing but a complete `.old-*` or `.tmp-*` beside it: take the
+ * furthest complete one, and clear the leftovers so they do not pile up.
+ */
+function settleCheckpoint(dir: string): string | undefined {
+  if (readManifest(dir)) return dir;
+  const parent = dirname(dir);
+  if (!existsSync(parent)) return undefined;
+  const prefix = `${basename(dir)}.`;
+  const leftovers = readdirSync(parent).filter((n) => n.startsWith(prefix) && /\.(old|tmp)-\d+$/.test(n)).map((n) => join(parent, n));
+  let best: { path: string; step: number } | undefined;
+  for (const p of leftovers) {
+    const m = readManifest(p);
+    if (m && (!best || m.stageStep > best.step)) best = { path: p, step: m.stageStep };
+  }
+  if (best) {
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(best.path, dir);
+  }
+  for (const p of leftovers) if (p !== best?.path) rmSync(p, { recursive: true, force: true });
+  return best ? dir : undefined;
+}
+
 /** Reads a checkpoint; undefined when there is none. Tensors belong to the caller. */
 export function readCheckpoint(dir: string): LoadedCheckpoint | undefined {
-  const manifestFile = join(dir, MANIFEST);
-  if (!existsSync(manifestFile)) return undefined;
-  const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+  if (!settleCheckpoint(dir)) return undefined;
+  const m = readManifest(dir)!;
   const data = readFileSync(join(dir, DATA));
   const out: LoadedCheckpoint = { stage: m.stage, epoch: m.epoch, stepInEpoch: m.stepInEpoch, stageStep: m.stageStep, model: [], terms: [], optimizer: [] };
   for (const e of m.tensors) {
