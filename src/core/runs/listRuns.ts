@@ -41,6 +41,9 @@ export function deriveStatus(events: TrainerEvent[], info: RunInfo | undefined, 
   }
   if (lastStart < 0 && info && info.status !== 'running') return { status: info.status, pid, error: info.error?.message };
   if (pid !== undefined && alive(pid)) return { status: 'running', pid };
+  // The process ended without its finished line reaching the events file (disk full), but
+  // recorded its ending in run.json: trust that over "interrupted".
+  if (info && info.status !== 'running' && info.status !== 'interrupted' && info.pid === pid) return { status: info.status, pid, error: info.error?.message };
   return { status: 'interrupted', pid };
 }
 

@@ -82,7 +82,13 @@ export async function runExperiment(req: ExperimentRequest): Promise<ExperimentO
   };
   writeRunInfo(paths.info, info);
   const finish = (status: FinishedStatus, error?: { message: string; stack?: string; term?: string }): ExperimentOutcome => {
-    sink.emit({ type: 'finished', status, ...(error ? { error } : {}), duration_ms: Date.now() - started });
+    try {
+      sink.emit({ type: 'finished', status, ...(error ? { error } : {}), duration_ms: Date.now() - started });
+    } catch (e) {
+      // The events file could not take its last line (disk full): run.json still records the ending.
+      error ??= { message: `could not write the finished event: ${(e as Error).message}` };
+      if (status === 'completed') status = 'failed';
+    }
     info = { ...info!, status, end: new Date().toISOString(), ...(error ? { error: { message: error.message, term: error.term } } : {}) };
     writeRunInfo(paths.info, info);
     sink.close();

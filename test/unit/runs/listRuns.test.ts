@@ -79,3 +79,16 @@ test('a runs folder path that is a file gives a clear error naming it', () => {
   writeFileSync(file, '');
   assert.throws(() => createRunDir(join(file, 'runs'), 'e', ''), (e: unknown) => e instanceof RunsFolderError && (e as Error).message.includes(join(file, 'runs')));
 });
+
+test('status: a run whose finished line never reached the events file (disk full) reads as run.json recorded it', () => {
+  const root = mkdtempSync(join(tmpdir(), 'runs-'));
+  const dir = makeRun(root, '2026-01-01T00:00:01Z', started(DEAD, 1));
+  const info = readRunInfo(join(dir, 'run.json'))!;
+  writeRunInfo(join(dir, 'run.json'), { ...info, status: 'failed', end: '2026-01-01T00:00:09Z', error: { message: 'ENOSPC' } });
+  const s = summariseRun(dir, alive);
+  assert.equal(s.status, 'failed');
+  assert.equal(s.error, 'ENOSPC');
+  // A kill leaves run.json at running: still interrupted.
+  const killed = makeRun(root, '2026-01-01T00:00:02Z', started(DEAD, 1));
+  assert.equal(summariseRun(killed, alive).status, 'interrupted');
+});
