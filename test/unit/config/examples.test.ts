@@ -35,7 +35,7 @@ test('mnist-kd normalises to the typed, defaulted shape', () => {
   assert.deepEqual(c.student.layers[2], { type: 'dense', units: 10, activation: 'linear', use_bias: true });
   assert.deepEqual(c.distillation.losses[0], { kind: 'cross_entropy', id: 'cross_entropy', label_smoothing: 0, weight: { kind: 'constant', value: 0.1 } });
   assert.deepEqual(c.distillation.losses[1], { kind: 'soft_kd', id: 'soft_kd', temperature: 4, weight: { kind: 'constant', value: 0.9 } });
-  assert.deepEqual(c.teacher.train.lr_schedule, { name: 'constant', warmup_epochs: 0 });
+  assert.deepEqual(c.teacher.train.lr_schedule, { name: 'cosine', warmup_epochs: 0, min_lr: 0 });
   assert.deepEqual(c.training.lr_schedule, { name: 'cosine', warmup_epochs: 0, min_lr: 0 });
   assert.equal(c.training.backend, 'auto');
   assert.deepEqual(c.evaluation, { every: 1, examples: 24, latency: true });
