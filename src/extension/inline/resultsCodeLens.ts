@@ -27,6 +27,16 @@ export class ResultsCodeLensProvider implements vscode.CodeLensProvider, vscode.
     this.subscriptions = [catalog.onDidChange(refresh), manager.onDidChangeActive(() => this.changed.fire())];
   }
 
+  private poll: NodeJS.Timeout | undefined;
+
+  private pollWhileLive(): void {
+    if (this.poll) return;
+    this.poll = setTimeout(() => {
+      this.poll = undefined;
+      this.changed.fire();
+    }, 2 * REFRESH_MS);
+  }
+
   async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     const outline = await outlineOf(doc);
     const runs = runsOfConfig(this.catalog, doc, outline);
@@ -36,6 +46,9 @@ export class ResultsCodeLensProvider implements vscode.CodeLensProvider, vscode.
     const own = this.manager.activeRuns().filter((r) => r.config === doc.uri.fsPath);
     const live = runs.find((r) => r.status === 'running');
     if (own.length > 0 || live) {
+      // While a lens shows a live run, re-ask every few seconds: its progress text ages, and a
+      // change event that lands while VS Code is still resolving lenses must not leave "Stop" behind.
+      this.pollWhileLive();
       const target = own[0]?.key ?? live!.dir;
       lenses.push(new vscode.CodeLens(top, { title: '$(debug-stop) Stop', command: 'distillery.stop', arguments: [target] }));
       if (live) {
@@ -85,6 +98,7 @@ export class ResultsCodeLensProvider implements vscode.CodeLensProvider, vscode.
 
   dispose(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.poll);
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }

@@ -100,8 +100,8 @@ export class LossPanel implements vscode.Disposable {
     for (const run of runs) {
       const late = buffered.get(run.runDir);
       if (!late?.length) continue;
-      const tail = new Set(run.events.slice(-late.length - 64).map((e) => JSON.stringify(e)));
-      const fresh = late.filter((e) => !tail.has(JSON.stringify(e)));
+      const tail = new Set(run.events.slice(-late.length - 64).map(eventIdentity));
+      const fresh = late.filter((e) => !tail.has(eventIdentity(e)));
       if (fresh.length) this.post({ type: 'append', v: WEBVIEW_PROTOCOL_VERSION, runDir: run.runDir, events: fresh });
     }
   }
@@ -125,4 +125,13 @@ export class LossPanel implements vscode.Disposable {
   private post(msg: HostToLossMessage): void {
     void this.panel.webview.postMessage(msg);
   }
+}
+
+/**
+ * Which event this is, whichever way it came (IPC object or parsed file line): type, time and
+ * position. Whole-object JSON comparison missed repeats whose keys came in another order.
+ */
+function eventIdentity(e: TrainerEvent): string {
+  const pos = e.type === 'step' ? `${e.stage}/${e.step}` : e.type === 'epoch' ? `${e.stage}/${e.epoch}` : e.type === 'stage' ? e.stage : '';
+  return `${e.type}|${e.t}|${pos}`;
 }
