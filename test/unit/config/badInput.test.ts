@@ -19,7 +19,7 @@ test('YAML syntax error: reported at the unclosed bracket line', () => {
 });
 
 test('tab indentation: one yaml-tab error at the tab', () => {
-  const text = replaceOnce(base, '  epochs: 5\n  batch_size: 64', '\tepochs: 5\n  batch_size: 64');
+  const text = replaceOnce(base, '  epochs: 20\n  batch_size: 64', '\tepochs: 20\n  batch_size: 64');
   const r = validateConfig(text);
   assert.deepEqual(codes(r.diagnostics), ['yaml-tab']);
   assert.deepEqual(r.diagnostics[0].range.start, { line: lineOf(text, '\tepochs'), character: 0 });
@@ -127,7 +127,7 @@ test('an alias to an undefined anchor', () => {
 });
 
 test('a few aliases are fine and validate like the expanded text', () => {
-  const text = (replaceOnce(base, '  train: {epochs: 3, batch_size: 64, optimizer: {name: adam, learning_rate: 0.001}}', '  train: {epochs: 3, batch_size: 64, optimizer: &opt {name: adam, learning_rate: 0.001}}')).replace(/^  optimizer: \{name: adam, learning_rate: 0\.003\}.*$/m, '  optimizer: *opt');
+  const text = (replaceOnce(base, '  train: {epochs: 10, batch_size: 64, optimizer: {name: adam, learning_rate: 0.002}, lr_schedule: {name: cosine}}', '  train: {epochs: 10, batch_size: 64, optimizer: &opt {name: adam, learning_rate: 0.002}, lr_schedule: {name: cosine}}')).replace(/^  optimizer: \{name: adam, learning_rate: 0\.003\}.*$/m, '  optimizer: *opt');
   assert.match(text, /optimizer: \*opt\n/);
   assert.deepEqual(validateConfig(text).diagnostics, []);
 });

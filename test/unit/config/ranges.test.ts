@@ -52,7 +52,7 @@ test('wrong layer name: the value, with related layer names and a fix', () => {
 });
 
 test('missing required key in a block map: points at its parent key; the fix inserts it aligned', () => {
-  const text = replaceOnce(base, '  epochs: 5\n  batch_size: 64', '  epochs: 5\n  batch_size: 64').replace('split: {train: 8000, test: 2000}', 'split: {test: 2000}');
+  const text = replaceOnce(base, '  epochs: 20\n  batch_size: 64', '  epochs: 20\n  batch_size: 64').replace('split: {train: 8000, test: 2000}', 'split: {test: 2000}');
   const d = only(run(text).diagnostics, 'missing-key');
   const at = positionOf(text, 'split:');
   assert.deepEqual(d.range, { start: at, end: { line: at.line, character: at.character + 5 } });
