@@ -1,11 +1,10 @@
 // Host side of the comparison panel: a snapshot of one or two runs' comparison.json on every
 // `ready`, and again when a watched run writes its comparison or finishes.
 import * as vscode from 'vscode';
-import { WEBVIEW_PROTOCOL_VERSION, parseWebviewToHost, type CompareEntry, type HostToCompareMessage } from '../../core/protocol/messages';
+import { WEBVIEW_PROTOCOL_VERSION, type CompareEntry, type HostToCompareMessage } from '../../core/protocol/messages';
 import type { PanelDeps } from './lossPanel';
 import { runRef } from './runLabel';
-import { saveExport } from './saveExport';
-import { setPanelHtml } from './webviewSetup';
+import { routeWebviewMessage, setPanelHtml } from './webviewSetup';
 
 export const COMPARISON_VIEW_TYPE = 'distillery.comparison';
 
@@ -44,27 +43,14 @@ export class ComparisonPanel implements vscode.Disposable {
   }
 
   private onMessage(raw: unknown): void {
-    const msg = parseWebviewToHost(raw);
-    if (!msg) {
-      this.deps.log('comparison panel: ignored a malformed message from the webview');
-      return;
-    }
-    switch (msg.type) {
-      case 'ready':
+    routeWebviewMessage(raw, 'comparison panel', {
+      ready: () => {
         this.ready = true;
         void this.sendSnapshot();
-        return;
-      case 'saveFile':
-        void saveExport(msg, this.runDirs[0]);
-        return;
-      case 'error':
-        this.deps.log(`comparison panel: ${msg.message}`);
-        return;
-      default: {
-        const unhandled: never = msg;
-        void unhandled;
-      }
-    }
+      },
+      exportDir: this.runDirs[0],
+      log: (m) => this.deps.log(m),
+    });
   }
 
   private async sendSnapshot(): Promise<void> {

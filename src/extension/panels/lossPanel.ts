@@ -2,11 +2,10 @@
 // then live events batched into appends.
 import * as vscode from 'vscode';
 import type { TrainerEvent } from '../../core/protocol/events';
-import { WEBVIEW_PROTOCOL_VERSION, parseWebviewToHost, type HostToLossMessage } from '../../core/protocol/messages';
+import { WEBVIEW_PROTOCOL_VERSION, type HostToLossMessage } from '../../core/protocol/messages';
 import type { RunEventFeed } from './feed';
 import { runRef } from './runLabel';
-import { saveExport } from './saveExport';
-import { setPanelHtml } from './webviewSetup';
+import { routeWebviewMessage, setPanelHtml } from './webviewSetup';
 
 export const LOSS_VIEW_TYPE = 'distillery.loss';
 /** Events arriving within this window go out as one append. */
@@ -57,27 +56,14 @@ export class LossPanel implements vscode.Disposable {
   }
 
   private onMessage(raw: unknown): void {
-    const msg = parseWebviewToHost(raw);
-    if (!msg) {
-      this.deps.log('loss panel: ignored a malformed message from the webview');
-      return;
-    }
-    switch (msg.type) {
-      case 'ready':
+    routeWebviewMessage(raw, 'loss panel', {
+      ready: () => {
         this.ready = true;
         void this.sendSnapshot();
-        return;
-      case 'saveFile':
-        void saveExport(msg, this.runDirs[0]);
-        return;
-      case 'error':
-        this.deps.log(`loss panel: ${msg.message}`);
-        return;
-      default: {
-        const unhandled: never = msg;
-        void unhandled;
-      }
-    }
+      },
+      exportDir: this.runDirs[0],
+      log: (m) => this.deps.log(m),
+    });
   }
 
   private async sendSnapshot(): Promise<void> {

@@ -1,6 +1,8 @@
 // Shared setup of both panels' webviews: options limited to dist/webview, and the page.
 import * as vscode from 'vscode';
+import { parseWebviewToHost } from '../../core/protocol/messages';
 import { makeNonce, panelHtml } from './html';
+import { saveExport } from './saveExport';
 
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
@@ -28,4 +30,31 @@ export function runDirsFromState(state: unknown): string[] {
   if (typeof state !== 'object' || state === null) return [];
   const dirs = (state as { runDirs?: unknown }).runDirs;
   return Array.isArray(dirs) ? dirs.filter((d): d is string => typeof d === 'string' && d.length > 0).slice(0, 8) : [];
+}
+
+/**
+ * Both panels' handling of what their webview says: the shape is validated (anything else is
+ * logged and dropped), `ready` asks for a snapshot, exports are saved, webview errors logged.
+ */
+export function routeWebviewMessage(raw: unknown, panelName: string, to: { ready(): void; exportDir: string | undefined; log(message: string): void }): void {
+  const msg = parseWebviewToHost(raw);
+  if (!msg) {
+    to.log(`${panelName}: ignored a malformed message from the webview`);
+    return;
+  }
+  switch (msg.type) {
+    case 'ready':
+      to.ready();
+      return;
+    case 'saveFile':
+      void saveExport(msg, to.exportDir);
+      return;
+    case 'error':
+      to.log(`${panelName}: ${msg.message}`);
+      return;
+    default: {
+      const unhandled: never = msg;
+      void unhandled;
+    }
+  }
 }
