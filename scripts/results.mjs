@@ -96,7 +96,8 @@ Reading it honestly: at this scale (a small MLP student, a 97–98% teacher, 8,0
 gains are small, within about a point, and their spread across seeds is of the same order.
 Methods tuned for CIFAR/ImageNet-sized networks (feature hints, attention, relational losses)
 are not expected to beat plain soft-target KD here; the table shows what they do with these
-defaults, not their best.
+defaults, not their best. Most method examples add their term to cross-entropy + soft KD (see
+each example's \`distillation.losses\`), so their row reads as "KD plus that term".
 
 Exact commands (one per run):
 
