@@ -52,7 +52,16 @@ async function main(): Promise<void> {
     by.set(k.name, e);
   }
   if (process.argv.includes('--calls')) {
-    for (const k of info.kernels.slice(0, info.kernels.length / steps)) if (Number(k.kernelTimeMs) > 0.5) console.log(`    ${k.name} ${JSON.stringify(k.inputShapes)} ${Number(k.kernelTimeMs).toFixed(2)} ms`);
+    // Per call site (name and input shapes), averaged over the profiled steps.
+    const at = new Map<string, { ms: number; n: number }>();
+    for (const k of info.kernels) {
+      const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
+      const e = at.get(key) ?? { ms: 0, n: 0 };
+      e.ms += Number(k.kernelTimeMs) || 0;
+      e.n++;
+      at.set(key, e);
+    }
+    for (const [key, e] of [...at].sort((a, b) => b[1].ms - a[1].ms)) if (e.ms / steps > 0.1) console.log(`    ${(e.ms / steps).toFixed(2).padStart(6)} ms ${(e.n / steps).toFixed(0).padStart(3)}×  ${key}`);
   }
   const total = [...by.values()].reduce((a, b) => a + b.ms, 0);
   console.log(`${which} on ${tf.getBackend()}: ${(total / steps).toFixed(1)} ms of kernels per step (batch 64), ${(info.kernels.length / steps).toFixed(0)} kernel calls per step`);

@@ -1,8 +1,10 @@
 // MaxPoolGrad as one pass in JavaScript over views of the wasm heap (no copies). The shipped
 // wasm kernel took ~30% of the default CNN teacher's training step (28 ms per call for
 // 64×26×26×16 under load, against ~3 ms here). Gradient goes to the first maximum of each
-// window in row-major order, as on the cpu backend; padding cells never win.
+// window in row-major order, as on the cpu backend; padding cells never win. The usual 2×2
+// stride-2 pool with channels a multiple of 4 runs as a SIMD loop instead (heapSimd.ts).
 import * as tf from '@tensorflow/tfjs';
+import { heapOffset, heapSimd, heapSimdSwitches } from './heapSimd';
 
 interface HeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
@@ -15,6 +17,7 @@ export function maxPoolGrad({ inputs, backend, attrs }: Parameters<tf.KernelFunc
   const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
   const b = backend as unknown as HeapBackend;
   const out = b.makeOutput(input.shape, input.dtype);
+  if (simd2x2(backend, input, dy, out, info)) return out;
   // Views after makeOutput: allocating may grow (and so move) the heap.
   const x = b.typedArrayFromHeap(input);
   const g = b.typedArrayFromHeap(dy);
@@ -55,6 +58,25 @@ export function maxPoolGrad({ inputs, backend, attrs }: Parameters<tf.KernelFunc
     }
   }
   return out;
+}
+
+/**
+ * 2×2 windows at stride 2 (the usual pooling layer), channels a multiple of 4: one SIMD pass
+ * that writes every covered cell once, no zero fill, no scattered adds (64×26×26×16:
+ * 2.9 → 0.4 CPU ms). False when the shape does not suit it.
+ */
+function simd2x2(backend: unknown, input: tf.TensorInfo, dy: tf.TensorInfo, out: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): boolean {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
+  if (!heapSimdSwitches.maxPoolGrad || input.dtype !== 'float32' || c % 4 !== 0 || info.padInfo.top !== 0 || info.padInfo.left !== 0) return false;
+  if (info.effectiveFilterHeight !== 2 || info.effectiveFilterWidth !== 2 || info.strideHeight !== 2 || info.strideWidth !== 2) return false;
+  if (2 * oh > h || 2 * ow > w) return false;
+  const simd = heapSimd(backend);
+  if (!simd) return false;
+  // Cells no window covers (an odd last row or column) get no gradient.
+  if (2 * oh !== h || 2 * ow !== w || n * oh * ow === 0) (backend as HeapBackend).typedArrayFromHeap(out).fill(0);
+  if (n * oh * ow * c === 0) return true;
+  simd.maxPoolGrad2x2(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, out), n, oh, ow, c * 4, w * c * 4, h * w * c * 4);
+  return true;
 }
 
 /** The common 2×2 window with every window inside the input: no bounds checks, unrolled. */

@@ -10,8 +10,10 @@ import { gatherV2Config } from './gatherV2';
 import { meanConfig } from './mean';
 import { sumConfig } from './sum';
 import { maxPoolGradConfig } from './maxPoolGrad';
-import { sharedIdentityConfig } from './identity';
+import { sharedCastConfig, sharedIdentityConfig } from './identity';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
+import { biasAddConfig } from './biasAdd';
+import { heapSimdSwitches } from './heapSimd';
 
 export interface WasmKernelOptions {
   /** Replace BatchMatMul's transposed paths (default true). */
@@ -28,6 +30,11 @@ export interface WasmKernelOptions {
   jsMaxPoolGrad?: boolean;
   /** Identity shares data instead of copying (default true): the gradient tape clones every saved input. */
   sharedIdentity?: boolean;
+  /** SIMD loops on the heap (heapSimd.ts, default true each): the direct Conv2DBackpropFilter, 2×2 MaxPoolGrad, leading-axes Sum/Mean, bias Add. */
+  simdConvFilter?: boolean;
+  simdMaxPoolGrad?: boolean;
+  simdColumnSum?: boolean;
+  simdBiasAdd?: boolean;
 }
 
 /** The original kernels replaced here, kept so that benchmarks can compare and tests can restore. */
@@ -56,6 +63,9 @@ export function registerWasmTrainingKernels(opts: WasmKernelOptions = {}): strin
   const names: string[] = [];
   const add = (c: tf.KernelConfig) => { replace(c); names.push(c.kernelName); };
   add(conv2DBackpropFilterConfig);
+  Object.assign(heapSimdSwitches, { convFilter: opts.simdConvFilter ?? true, maxPoolGrad: opts.simdMaxPoolGrad ?? true, columnSum: opts.simdColumnSum ?? true, biasAdd: opts.simdBiasAdd ?? true });
+  const nativeAdd = originalWasmKernel(tf.Add);
+  if (nativeAdd) add(biasAddConfig(nativeAdd.kernelFunc));
   add(depthwiseConv2dNativeBackpropFilterConfig);
   add(depthwiseConv2dNativeBackpropInputConfig);
   add(unsortedSegmentSumConfig);
@@ -67,6 +77,8 @@ export function registerWasmTrainingKernels(opts: WasmKernelOptions = {}): strin
   if (opts.sharedIdentity ?? true) {
     const native = originalWasmKernel(tf.Identity);
     if (native) add(sharedIdentityConfig(native.kernelFunc));
+    const cast = originalWasmKernel(tf.Cast);
+    if (cast) add(sharedCastConfig(cast.kernelFunc));
   }
   if (opts.transposedMatMul ?? true) {
     const native = originalWasmKernel(tf.BatchMatMul);
