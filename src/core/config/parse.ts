@@ -1,6 +1,7 @@
 // YAML text -> one positioned document and its plain data, or diagnostics saying why not.
 import { isAlias, isScalar, parseAllDocuments, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Diagnostic } from './diagnostics';
+import { fastParseConfig } from './fastYaml';
 import { SourceMap } from './sourceMap';
 
 /** A config is a few kB; anything past 256 KiB is a mistake (or an attack) and is not parsed. */
@@ -25,6 +26,12 @@ export function parseConfigText(text: string): ParsedConfig {
   if (tooDeep !== undefined) {
     const source = new SourceMap(text);
     return { source, data: undefined, diagnostics: [{ severity: 'error', code: 'too-deep', message: `Brackets nest deeper than ${MAX_NESTING} levels here; a config needs a handful.`, range: source.range(tooDeep, tooDeep + 1) }] };
+  }
+  // Plain configs take the fast path (same nodes and ranges); anything else, the yaml package.
+  const fast = fastParseConfig(text);
+  if (fast) {
+    const source = new SourceMap(text, fast.doc);
+    return { source, data: fast.data, diagnostics: fast.hasDuplicateKeys ? duplicateKeys(fast.doc, source) : [] };
   }
   const docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
   const list: Document[] = Array.isArray(docs) ? docs : [];
