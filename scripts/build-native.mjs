@@ -17,7 +17,11 @@ const srcDir = join(root, 'native');
 const outDir = join(root, 'build/native');
 const out = join(outDir, 'distillery.node');
 const stampPath = join(outDir, 'stamp.json');
-const FLAGS = ['-std=gnu++17', '-O3', '-march=native', '-fno-math-errno', '-fPIC', '-shared', '-fvisibility=hidden', '-pthread'];
+const FLAGS = [
+  '-std=gnu++17', '-O3', '-march=native', '-fno-math-errno', '-fPIC', '-shared', '-fvisibility=hidden', '-pthread',
+  // macOS links a shared object only when told that the N-API symbols come from the host process.
+  ...(process.platform === 'darwin' ? ['-undefined', 'dynamic_lookup'] : []),
+];
 
 /**
  * What a -march=native binary depends on: the CPU model and its feature flags. The same
