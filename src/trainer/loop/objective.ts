@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CrossEntropyLoss } from '../../core/config/types';
 import { crossEntropy } from '../losses/crossEntropy';
+import { fusedLogitLoss, fusedLogitLossAvailable } from '../losses/fusedLogitLoss';
 import type { LossContext } from '../losses/types';
 import type { Objective } from '../losses/objective';
 
@@ -21,8 +22,11 @@ export interface StageObjective {
   dispose(): void;
 }
 
-/** Plain cross-entropy against the labels: the teacher's and the baseline's objective. */
-export function crossEntropyObjective(): StageObjective {
+/**
+ * Plain cross-entropy against the labels: the teacher's and the baseline's objective. With
+ * `fuse` (default) it runs as one fused kernel (and one for its gradient) where the backend has it.
+ */
+export function crossEntropyObjective(opts: { fuse?: boolean } = {}): StageObjective {
   const config: CrossEntropyLoss = { kind: 'cross_entropy', id: 'cross_entropy', weight: { kind: 'constant', value: 1 }, label_smoothing: 0 };
   const term = crossEntropy.create(config, { teacher: () => [], student: () => [] });
   return {
@@ -32,6 +36,10 @@ export function crossEntropyObjective(): StageObjective {
     studentLayers: [],
     needsTeacher: false,
     compute(ctx) {
+      if (opts.fuse !== false && ctx.studentLogits.shape[1] === ctx.numClasses && fusedLogitLossAvailable()) {
+        const { total } = fusedLogitLoss(ctx.studentLogits, undefined, ctx.labels, [{ kind: 'cross_entropy', labelSmoothing: 0 }], [1]);
+        return { total, values: tf.reshape(total, [1]) as tf.Tensor1D };
+      }
       const v = term.compute(ctx);
       return { total: v, values: tf.reshape(v, [1]) as tf.Tensor1D };
     },

@@ -6,8 +6,14 @@ import type { LayerShapes, LossContext, LossDefinition, LossTerm } from './types
 import { getLossDefinition } from './registry';
 import { createWeightSchedule, type WeightFunction } from './schedule';
 import { createWeighting } from './weighting';
+import { fusedLogitLoss, fusedLogitLossAvailable, type LogitTerm } from './fusedLogitLoss';
 
-export interface ObjectiveOptions { stepsPerEpoch: number; totalEpochs: number }
+export interface ObjectiveOptions {
+  stepsPerEpoch: number;
+  totalEpochs: number;
+  /** Compute cross_entropy + soft_kd terms as one fused kernel where that is exact (default true). */
+  fuse?: boolean;
+}
 
 export interface TermResult { value: tf.Scalar; weight: number }
 
@@ -65,6 +71,12 @@ export function createObjective(d: DistillationConfig, shapes: LayerShapes, opts
 
   const contextFor = (a: ActiveTerm, ctx: LossContext, exampleWeights: tf.Tensor1D | undefined) =>
     withExampleWeights(ctx, a.definition.perExampleSoft ? exampleWeights : undefined);
+  const fused = opts.fuse === false ? undefined : fusableTerms(d);
+
+  const computeFused = (ctx: LossContext, terms: LogitTerm[], weights: number[]) => {
+    const needsTeacher = terms.some((t) => t.kind === 'soft_kd');
+    return fusedLogitLoss(ctx.studentLogits, needsTeacher ? ctx.teacherLogits : undefined, ctx.labels, terms, weights);
+  };
 
   return {
     trainableVariables: [...active.flatMap((a) => a.term.trainableVariables), ...weighting.trainableVariables],
@@ -73,6 +85,12 @@ export function createObjective(d: DistillationConfig, shapes: LayerShapes, opts
 
     compute(ctx) {
       const weights = active.map((a) => a.weight(ctx.epochProgress, ctx.step));
+      if (fused && ctx.studentLogits.shape[1] === ctx.numClasses && fusedLogitLossAvailable()) {
+        const { total, values } = computeFused(ctx, fused, weights);
+        const terms: Record<string, TermResult> = {};
+        active.forEach((a, i) => { terms[a.id] = { value: values[i], weight: weights[i] }; });
+        return { total, terms };
+      }
       const result = tf.tidy(() => {
         const exampleWeights = weighting.exampleWeights(ctx);
         const values: Record<string, tf.Scalar> = {};
@@ -112,4 +130,20 @@ export function createObjective(d: DistillationConfig, shapes: LayerShapes, opts
       weighting.dispose();
     },
   };
+}
+
+/**
+ * The terms as fused-kernel terms when the whole objective is exactly what the fused kernel
+ * computes: fixed weighting (so no example weights and a plain weighted sum) over
+ * cross_entropy and soft_kd terms only. Undefined otherwise (the general path).
+ */
+export function fusableTerms(d: DistillationConfig): LogitTerm[] | undefined {
+  if (d.weighting !== 'fixed') return undefined;
+  const terms: LogitTerm[] = [];
+  for (const c of d.losses) {
+    if (c.kind === 'cross_entropy') terms.push({ kind: 'cross_entropy', labelSmoothing: c.label_smoothing });
+    else if (c.kind === 'soft_kd') terms.push({ kind: 'soft_kd', temperature: c.temperature });
+    else return undefined;
+  }
+  return terms;
 }
