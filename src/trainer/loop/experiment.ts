@@ -2,6 +2,7 @@
 // run directory as it goes. Used by the forked trainer (main.ts) and the CLI alike.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, ExperimentConfig, LayerConfig, TrainConfig } from '../../core/config/types';
@@ -28,6 +29,10 @@ import { crossEntropyObjective, distillationObjective, type StageObjective } fro
 import { createOptimizer } from './optimizers';
 import { NonFiniteLossError, trainStage, type StageModel, type StageResult } from './stageTrainer';
 import { defaultTeacherCacheRoot, TeacherCache, teacherCacheKey } from './teacherCache';
+import { loadNative, nativeUnavailableReason } from '../native/load';
+import { crossEntropyPlan, distillationPlan, nativeLayers, nativePredict, NativeStage, type NativeLossPlan, type Support } from '../native/nativeStage';
+import type { NativeModule } from '../native/types';
+import { softmaxRows } from '../evaluate/metrics';
 
 export interface StopSignal { readonly requested: boolean }
 
@@ -155,9 +160,12 @@ class Pipeline {
       // Teacher outputs over the train set are computed once and reused every epoch (no augmentation).
       const teacherForward = tapForward(teacher, studentNeeds.teacherLayers);
       const t0 = Date.now();
-      const trainOut = await forwardSplit(teacherForward, d.train.x, d.train.count, d.inputShape, d.inputDtype);
-      this.sink.log('info', `teacher outputs cached for ${d.train.count} training examples in ${Date.now() - t0} ms`);
-      const teacherEvalProbs = await splitProbabilities(teacher, this.evalSplit.x, this.evalSplit.count, d.inputShape, d.inputDtype);
+      const nativeTeacher = studentNeeds.teacherLayers.length ? undefined : this.nativeLogits(teacher, c.teacher.layers, d.train.x, d.train.count);
+      const trainOut = nativeTeacher
+        ? { logits: tf.tensor2d(nativeTeacher, [d.train.count, d.numClasses]), features: new Map<string, tf.Tensor>() }
+        : await forwardSplit(teacherForward, d.train.x, d.train.count, d.inputShape, d.inputDtype);
+      this.sink.log('info', `teacher outputs cached for ${d.train.count} training examples in ${Date.now() - t0} ms${nativeTeacher ? ' (native engine)' : ''}`);
+      const teacherEvalProbs = await this.probabilities(teacher, c.teacher.layers, this.evalSplit);
       try {
         let baseline: tf.LayersModel | undefined;
         if (c.training.baseline) {
@@ -215,7 +223,7 @@ class Pipeline {
       if (again) return await fromCache(again);
       if (!release) this.sink.log('warn', `teacher cache entry ${key} is locked by another process; training without caching`);
       const model = buildModel(layers, { name: 'teacher', inputShape: d.inputShape, vocabSize: d.vocabSize, seed: c.seed });
-      const result = await this.trainWith('teacher', model, crossEntropyObjective(), c.teacher.train, undefined, undefined);
+      const result = await this.trainWith('teacher', model, crossEntropyObjective(), c.teacher.train, undefined, undefined, { layers, plan: { ok: true, value: crossEntropyPlan } });
       if (result.status === 'stopped') { model.dispose(); return undefined; }
       await saveModel(model, this.paths.teacher);
       if (release) {
@@ -243,8 +251,10 @@ class Pipeline {
     // The baseline and the distilled student start from the same initial weights.
     const model = buildModel(c.student.layers, { name: 'student', inputShape: d.inputShape, vocabSize: d.vocabSize, seed: c.seed + 1 });
     let objective: StageObjective;
+    let plan: Support<NativeLossPlan> = { ok: true, value: crossEntropyPlan };
     if (stage === 'baseline') objective = crossEntropyObjective();
     else {
+      plan = distillationPlan(c.distillation);
       const spe = Math.max(1, Math.ceil(d.train.count / c.training.batch_size));
       const needs = distillTermNeeds(c);
       const shapes = {
@@ -253,7 +263,7 @@ class Pipeline {
       };
       objective = distillationObjective(createObjective(c.distillation, shapes, { stepsPerEpoch: spe, totalEpochs: c.training.epochs }), c.distillation.losses.map((l) => l.id), needs.needsTeacher);
     }
-    const result = await this.trainWith(stage, model, objective, c.training, teacher, teacherEvalProbs);
+    const result = await this.trainWith(stage, model, objective, c.training, teacher, teacherEvalProbs, { layers: c.student.layers, plan });
     objective.dispose();
     if (result.status === 'stopped') { model.dispose(); return undefined; }
     await saveModel(model, folder);
@@ -269,11 +279,13 @@ class Pipeline {
     train: TrainConfig,
     teacher: { forward: TappedForward; out: { logits: tf.Tensor2D; features: Map<string, tf.Tensor> } } | undefined,
     teacherEvalProbs: Float32Array | undefined,
+    nativeRequest: { layers: LayerConfig[]; plan: Support<NativeLossPlan> },
   ): Promise<StageResult> {
     const c = this.config;
     const d = this.data;
     const spe = Math.max(1, Math.ceil(d.train.count / train.batch_size));
-    const optimizer = createOptimizer(train.optimizer);
+    const native = this.nativeStage(stage, model, objective, train, teacher, nativeRequest);
+    const optimizer = native?.optimizer ?? createOptimizer(train.optimizer);
     const studentForward = tapForward(model, objective.studentLayers);
     const variables = [...(model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val)), ...objective.variables];
     const ckDir = checkpointDir(this.paths.checkpoints, stage);
@@ -285,11 +297,14 @@ class Pipeline {
       await optimizer.setWeights(saved.optimizer);
       start = { epoch: saved.epoch, stepInEpoch: saved.stepInEpoch, stageStep: saved.stageStep };
       disposeCheckpoint(saved);
+      native?.pull();
       this.sink.log('info', `${stage}: resuming from the checkpoint at epoch ${start.epoch + 1}, step ${start.stepInEpoch} of ${spe}`);
     }
     this.sink.emit({ type: 'stage', stage, epochs: train.epochs, steps_per_epoch: spe });
     const xAll = tf.tensor(d.train.x, [d.train.count, ...d.inputShape], d.inputDtype);
-    const evalProbsOf = async () => splitProbabilities(model, this.evalSplit.x, this.evalSplit.count, d.inputShape, d.inputDtype);
+    const evalProbsOf = async () => native && this.evalSplit.x instanceof Float32Array
+      ? softmaxRows(native.predict(this.evalSplit.x, this.evalSplit.count), d.numClasses)
+      : splitProbabilities(model, this.evalSplit.x, this.evalSplit.count, d.inputShape, d.inputDtype);
     const contextFor = (indices: tf.Tensor1D, labels: tf.Tensor1D, info: { epoch: number; step: number; epochProgress: number }, training: boolean): LossContext => {
       const xb = tf.gather(xAll, indices);
       const { logits, features } = studentForward.apply(xb, training);
@@ -338,6 +353,7 @@ class Pipeline {
         : undefined,
       weights: (info) => objective.weights(info.epochProgress, info.step),
       epochMetrics: objective.metrics ? () => objective.metrics!() : undefined,
+      native: native ? { step: (indices, info) => native.step(indices, info), sync: () => native.push() } : undefined,
       validate: async () => {
         const probs = await evalProbsOf();
         const preds = argmaxRows(probs, d.numClasses);
@@ -372,6 +388,73 @@ class Pipeline {
     } finally {
       xAll.dispose();
       optimizer.dispose();
+      native?.dispose();
+    }
+  }
+
+  /** The native engine when it may run here (built, backend \`auto\`, float inputs), else undefined and why. */
+  private nativeModule(): { mod?: NativeModule; reason?: string } {
+    const requested = this.req.backend ?? this.config.training.backend;
+    if (requested !== 'auto') return { reason: `training.backend is ${requested}` };
+    const mod = loadNative();
+    if (!mod) return { reason: `native engine unavailable: ${nativeUnavailableReason()}` };
+    if (this.data.inputDtype !== 'float32' || !(this.data.train.x instanceof Float32Array)) return { reason: 'integer inputs' };
+    return { mod };
+  }
+
+  /** Logits from the native engine when it covers `layers`, else undefined (the caller uses tfjs). */
+  private nativeLogits(model: tf.LayersModel, layers: LayerConfig[] | undefined, x: Float32Array | Int32Array, count: number): Float32Array | undefined {
+    const { mod } = this.nativeModule();
+    if (!mod || !layers || !(x instanceof Float32Array)) return undefined;
+    const spec = nativeLayers(layers, this.data.inputShape);
+    if (!spec.ok) return undefined;
+    try {
+      return nativePredict(mod, spec.value, this.data.inputShape, nativeThreads(), model, x, count);
+    } catch (e) {
+      this.sink.log('warn', `native inference failed, using tfjs: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Softmax probabilities over a split: native engine when it covers the model, else tfjs. */
+  private async probabilities(model: tf.LayersModel, layers: LayerConfig[] | undefined, split: SplitData): Promise<Float32Array> {
+    const d = this.data;
+    const logits = this.nativeLogits(model, layers, split.x, split.count);
+    return logits ? softmaxRows(logits, d.numClasses) : splitProbabilities(model, split.x, split.count, d.inputShape, d.inputDtype);
+  }
+
+  /**
+   * The native engine for this stage when it is built, the backend is left on `auto`, and the
+   * stage fits it (float inputs, dense/conv2d/maxpool2d/flatten, relu/linear, cross-entropy and
+   * soft-KD with fixed weighting); otherwise undefined, with the reason in the log.
+   */
+  private nativeStage(
+    stage: Exclude<Stage, 'evaluate'>, model: tf.LayersModel, objective: StageObjective, train: TrainConfig,
+    teacher: { out: { logits: tf.Tensor2D } } | undefined,
+    request: { layers: LayerConfig[]; plan: Support<NativeLossPlan> },
+  ): NativeStage | undefined {
+    const d = this.data;
+    const skip = (reason: string) => { this.sink.log('info', `${stage}: tfjs engine (${reason})`); return undefined; };
+    const { mod, reason } = this.nativeModule();
+    if (!mod) return skip(reason!);
+    if (!(d.train.x instanceof Float32Array)) return skip('integer inputs');
+    if (!request.plan.ok) return skip(`native engine does not cover ${request.plan.reason}`);
+    // The plan admits only cross-entropy and soft-KD, which own no variables and do nothing after a step.
+    if (objective.variables.length) return skip('loss terms with their own variables');
+    const layers = nativeLayers(request.layers, d.inputShape);
+    if (!layers.ok) return skip(`native engine does not cover ${layers.reason}`);
+    const threads = nativeThreads();
+    try {
+      const n = new NativeStage({
+        native: mod, model, layers: layers.value, inputShape: d.inputShape, threads, optimizer: train.optimizer,
+        plan: request.plan.value, x: d.train.x, count: d.train.count, labels: d.train.y,
+        teacherLogits: teacher ? teacher.out.logits.dataSync() as Float32Array : undefined,
+        weights: (info) => objective.weights(info.epochProgress, info.step),
+      });
+      this.sink.log('info', `${stage}: native engine, ${threads} thread${threads === 1 ? '' : 's'} (${mod.describe()})`);
+      return n;
+    } catch (e) {
+      return skip(`native engine failed to start: ${(e as Error).message}`);
     }
   }
 
@@ -383,7 +466,7 @@ class Pipeline {
     const t = d.test;
     this.sink.emit({ type: 'stage', stage: 'evaluate' });
     const outputs = async (model: tf.LayersModel, folder: string): Promise<ModelOutputs> => ({
-      probs: await splitProbabilities(model, t.x, t.count, d.inputShape, d.inputDtype),
+      probs: await this.probabilities(model, model === teacher ? c.teacher.layers : c.student.layers, t),
       params: countParams(model),
       weightBytes: weightBytes(folder),
       latency: c.evaluation.latency ? await measureLatency(model, t.x, t.count, d.inputShape, d.inputDtype) : null,
@@ -404,6 +487,13 @@ class Pipeline {
     this.sink.emit({ type: 'comparison', path: 'comparison.json', summary: comparison.summary });
     this.markDone('evaluate');
   }
+}
+
+/** Threads for the native engine: DISTILLERY_THREADS, else every core. */
+function nativeThreads(): number {
+  const env = Number(process.env.DISTILLERY_THREADS);
+  if (Number.isInteger(env) && env >= 1) return Math.min(env, 64);
+  return Math.max(1, availableParallelism());
 }
 
 /** Which teacher layers the distillation terms read, and whether any term needs the teacher. */

@@ -37,6 +37,14 @@ export interface StageModel {
   validate?(epoch: number): Promise<EpochEvent['validation']>;
   /** Extra per-epoch metrics (e.g. learned log-variances). */
   epochMetrics?(): Record<string, number> | undefined;
+  /**
+   * When set, steps run here instead of through the tfjs tape and optimizer (the native
+   * engine); `sync` copies its weights into the tfjs model before validation and checkpoints.
+   */
+  native?: {
+    step(indices: Int32Array, info: StepInfo): { values: ArrayLike<number>; total: number; correct: number };
+    sync(): void;
+  };
 }
 
 export interface StageOptions {
@@ -90,69 +98,91 @@ export async function trainStage(model: StageModel, o: StageOptions): Promise<St
       let lossSum: tf.Scalar = tf.keep(tf.scalar(0));
       let correctSum: tf.Scalar = tf.keep(tf.scalar(0));
       let seen = 0;
+      let nativeLoss = 0;
+      let nativeCorrect = 0;
       let windowStart = Date.now();
       let windowExamples = 0;
+      const emitStep = (vals: ArrayLike<number>, tot: number, lr: number, info: StepInfo, extra: Record<string, number> | undefined, now: number) => {
+        const weights = model.weights(info);
+        const losses: Record<string, TermValue> = {};
+        model.termIds.forEach((id, i) => {
+          const w = weights[id] ?? 1;
+          losses[id] = { value: vals[i], weight: w, weighted: vals[i] * w };
+        });
+        const secs = Math.max((now - windowStart) / 1000, 1e-6);
+        o.sink.emit({ type: 'step', stage: o.stage, epoch, step: info.step, losses, total: tot, lr, examples_per_sec: Math.round(windowExamples / secs), ...(extra && Object.keys(extra).length ? { metrics: extra } : {}) });
+        windowStart = now;
+        windowExamples = 0;
+      };
       for (let s = firstStep; s < spe; s++) {
         const info: StepInfo = { epoch, step: stageStep, epochProgress: epoch + s / spe };
         const lr = learningRateAt(o.schedule, o.baseLr, info.epochProgress, o.epochs);
         o.optimizer.setLearningRate(lr);
         const idxArr = batchIndices(order, s, o.batchSize);
-        const indices = tf.tensor1d(idxArr, 'int32');
-        const labels = tf.gather(labelsAll, indices) as tf.Tensor1D;
-        let values: tf.Tensor1D | undefined;
-        let total: tf.Scalar | undefined;
-        const { grads, value } = tf.variableGrads(() => {
-          const r = model.loss(indices, labels, info);
-          values = tf.keep(r.values);
-          const correct = tf.sum(tf.cast(tf.equal(tf.argMax(r.logits, 1), labels), 'float32')) as tf.Scalar;
-          const nextCorrect = tf.keep(tf.add(correctSum, correct) as tf.Scalar);
-          correctSum.dispose();
-          correctSum = nextCorrect;
-          return r.total;
-        }, model.variables);
-        total = value;
-        o.optimizer.apply(grads, model.variables);
-        tf.dispose(grads);
-        const nextLoss = tf.tidy(() => tf.add(lossSum, tf.mul(total!, idxArr.length)) as tf.Scalar);
-        lossSum.dispose();
-        lossSum = nextLoss;
-        const extra = model.afterStep?.(indices, labels, info);
-        indices.dispose();
-        labels.dispose();
         seen += idxArr.length;
         windowExamples += idxArr.length;
         const lastOfEpoch = s === spe - 1;
-        const now = Date.now();
-        if (lastOfEpoch || now - lastEventAt >= interval) {
-          const [vals, tot] = await Promise.all([values!.data(), total.data()]);
-          checkFinite(model.termIds, vals, tot[0], o.stage, epoch, stageStep);
-          const weights = model.weights(info);
-          const losses: Record<string, TermValue> = {};
-          model.termIds.forEach((id, i) => {
-            const w = weights[id] ?? 1;
-            losses[id] = { value: vals[i], weight: w, weighted: vals[i] * w };
-          });
-          const secs = Math.max((now - windowStart) / 1000, 1e-6);
-          o.sink.emit({ type: 'step', stage: o.stage, epoch, step: stageStep, losses, total: tot[0], lr, examples_per_sec: Math.round(windowExamples / secs), ...(extra && Object.keys(extra).length ? { metrics: extra } : {}) });
-          lastEventAt = now;
-          windowStart = now;
-          windowExamples = 0;
+        if (model.native) {
+          // The engine returns plain numbers, so every step is checked for NaN at no cost.
+          const r = model.native.step(idxArr, info);
+          checkFinite(model.termIds, r.values, r.total, o.stage, epoch, stageStep);
+          nativeLoss += r.total * idxArr.length;
+          nativeCorrect += r.correct;
+          const now = Date.now();
+          if (lastOfEpoch || now - lastEventAt >= interval) {
+            emitStep(r.values, r.total, lr, info, undefined, now);
+            lastEventAt = now;
+          }
+        } else {
+          const indices = tf.tensor1d(idxArr, 'int32');
+          const labels = tf.gather(labelsAll, indices) as tf.Tensor1D;
+          let values: tf.Tensor1D | undefined;
+          let total: tf.Scalar | undefined;
+          const { grads, value } = tf.variableGrads(() => {
+            const r = model.loss(indices, labels, info);
+            values = tf.keep(r.values);
+            const correct = tf.sum(tf.cast(tf.equal(tf.argMax(r.logits, 1), labels), 'float32')) as tf.Scalar;
+            const nextCorrect = tf.keep(tf.add(correctSum, correct) as tf.Scalar);
+            correctSum.dispose();
+            correctSum = nextCorrect;
+            return r.total;
+          }, model.variables);
+          total = value;
+          o.optimizer.apply(grads, model.variables);
+          tf.dispose(grads);
+          const nextLoss = tf.tidy(() => tf.add(lossSum, tf.mul(total!, idxArr.length)) as tf.Scalar);
+          lossSum.dispose();
+          lossSum = nextLoss;
+          const extra = model.afterStep?.(indices, labels, info);
+          indices.dispose();
+          labels.dispose();
+          const now = Date.now();
+          if (lastOfEpoch || now - lastEventAt >= interval) {
+            const [vals, tot] = await Promise.all([values!.data(), total.data()]);
+            checkFinite(model.termIds, vals, tot[0], o.stage, epoch, stageStep);
+            emitStep(vals, tot[0], lr, info, extra, now);
+            lastEventAt = now;
+          }
+          values!.dispose();
+          total.dispose();
         }
-        values!.dispose();
-        total.dispose();
         stageStep++;
         // A macrotask turn, so that signals and IPC messages (a stop request) are delivered:
         // on the cpu/wasm backends every await above resolves as a microtask.
         await new Promise((r) => setImmediate(r));
         if (o.shouldStop() && !lastOfEpoch) {
           tf.dispose([lossSum, correctSum]);
+          model.native?.sync();
           const pos: CheckpointPosition = { stage: o.stage, epoch, stepInEpoch: s + 1, stageStep };
           await o.checkpoint(pos);
           return { status: 'stopped', pos };
         }
       }
-      const [lossTotal, correct] = await Promise.all([lossSum.data(), correctSum.data()]);
+      const [lossTotal, correct] = model.native
+        ? [[nativeLoss], [nativeCorrect]]
+        : await Promise.all([lossSum.data(), correctSum.data()]);
       tf.dispose([lossSum, correctSum]);
+      model.native?.sync();
       const isLast = epoch === o.epochs - 1;
       const validation = model.validate && (isLast || (epoch + 1) % Math.max(1, o.validateEvery) === 0) ? await model.validate(epoch) : undefined;
       const info: StepInfo = { epoch, step: stageStep, epochProgress: epoch + 1 };
