@@ -46,16 +46,27 @@ function calibrate() {
   return best;
 }
 
+/**
+ * Training figures are kept per engine: the native engine (when built) and tfjs differ by an
+ * order of magnitude, so each is compared with its own baseline. tfjs figures keep their
+ * original names; native ones carry a suffix.
+ */
+const engineSuffix = (ours) => (Object.values(ours.engines ?? {}).some((e) => e.startsWith('native')) ? ' [native]' : '');
+
 async function measure() {
   const calib = calibrate();
   const out = { calib_gflops: calib, figures: {} };
-  const F = out.figures;
+  const figures = out.figures;
   if (!existsSync(join(root, 'dist/cli.js'))) {
     const b = await timed(process.execPath, ['scripts/build.mjs']);
     if (b.code !== 0) throw new Error(`build failed:\n${b.err}`);
   }
   const ours = await runOurs(CONFIG, QUICK_SETS);
   const n = ours.trainExamples;
+  const suffix = engineSuffix(ours);
+  out.engines = ours.engines;
+  // Engine-dependent figures get the suffix; the editor probes do not depend on it.
+  const F = new Proxy(figures, { set: (o, k, v) => { o[/validate|activation/.test(String(k)) ? k : `${String(k)}${suffix}`] = v; return true; } });
   // The share of a core the run got (CPU time / wall time, at most 1): wall-clock rates divided by
   // it approximate what an idle core gives, so a loaded CI machine does not read as a regression.
   const share = Math.min(1, ours.cpuMs / ours.wallMs);
@@ -102,6 +113,15 @@ async function main() {
   console.log(`bench/quick: ${m.cpus} × ${m.model}, load ${m.load.join(' ')}`);
   const t0 = Date.now();
   const now = await measure();
+  if (write && Object.keys(now.figures).some((k) => k.endsWith(' [native]'))) {
+    // The baseline holds both engines' figures: measure the tfjs path too.
+    console.log('measuring the tfjs engine as well (DISTILLERY_NATIVE=0) …');
+    process.env.DISTILLERY_NATIVE = '0';
+    const tfjs = await measure();
+    delete process.env.DISTILLERY_NATIVE;
+    now.figures = { ...tfjs.figures, ...now.figures };
+    now.raw_tfjs = tfjs.raw;
+  }
   console.log(`measured in ${((Date.now() - t0) / 1000).toFixed(0)} s; raw: ${JSON.stringify(now.raw, (k, v) => (typeof v === 'number' ? +v.toPrecision(4) : v))}`);
   if (write) {
     writeFileSync(baselinePath, JSON.stringify({ note: `node bench/quick.mjs --write; ${m.cpus} × ${m.model}, load ${m.load.join(' ')}`, date: new Date().toISOString(), ...now }, null, 1) + '\n');
