@@ -1,6 +1,6 @@
 // Where a training step's time goes, by kernel: tf.profile over a few steps of the default
 // experiment's teacher (or student) on the chosen backend, with synthetic MNIST-shaped data.
-// Usage: npx tsx bench/probes/kernel-profile.ts [teacher|student] [wasm|cpu] [--calls] [--without sharedIdentity,jsMaxPoolGrad,...]
+// Usage: npx tsx bench/probes/kernel-profile.ts [teacher|student] [wasm|cpu] [--calls] [--steps N] [--without sharedIdentity,jsMaxPoolGrad,...]
 // (--without turns the named project kernels off, to measure each lever; the data is 8,000 rows, as the default experiment's train split)
 import * as tf from '@tensorflow/tfjs';
 import type { LayerConfig } from '../../src/core/config/types';
@@ -38,7 +38,8 @@ async function main(): Promise<void> {
     tf.dispose([grads, value, idx] as unknown as tf.Tensor[]);
   };
   for (let i = 0; i < 5; i++) step(i);
-  const steps = 10;
+  const stepsAt = process.argv.indexOf('--steps');
+  const steps = stepsAt > 0 ? Number(process.argv[stepsAt + 1]) : 10;
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < steps; i++) step(i);
   const cpu = process.cpuUsage(cpu0);

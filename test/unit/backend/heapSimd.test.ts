@@ -1,5 +1,6 @@
-// The SIMD paths over the wasm heap (heapSimd.ts) against the cpu backend: the direct
-// Conv2DBackpropFilter, the 2×2 MaxPoolGrad, leading-axes Sum/Mean, bias Add, and Cast sharing.
+// The SIMD paths over the wasm heap (heapSimd.ts) against the cpu backend: the direct Conv2D,
+// Conv2DBackpropFilter and BatchMatMul, the 2×2 MaxPoolGrad, leading-axes Sum/Mean, bias Add,
+// and Cast sharing.
 // Shapes are chosen to reach every register-tile variant and the fallbacks beside them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,6 +66,60 @@ test('Conv2DBackpropFilter: the direct and transposed-conv paths agree on the te
   for (let i = 0; i < a.length; i++) { diff = Math.max(diff, Math.abs(a[i] - b[i])); scale = Math.max(scale, Math.abs(b[i])); }
   assert.ok(diff / scale < TOL, `relative difference ${diff / scale}`);
   tf.dispose([x, dy, direct, other]);
+});
+
+interface ConvCase { n: number; h: number; w: number; ci: number; co: number; f: number; s: number; pad: 'same' | 'valid' | number; d?: number }
+const convCases: ConvCase[] = [
+  { n: 4, h: 28, w: 28, ci: 1, co: 16, f: 3, s: 1, pad: 'valid' }, // the teacher's first layer (26 = 13 tiles of 2)
+  { n: 2, h: 13, w: 13, ci: 16, co: 32, f: 3, s: 1, pad: 'valid' }, // its second (11 = 5 tiles + a tail of 1)
+  { n: 1, h: 9, w: 9, ci: 3, co: 4, f: 3, s: 1, pad: 'same' }, // batch 1, one vector: tiles of 4 pixels
+  { n: 2, h: 10, w: 9, ci: 3, co: 8, f: 3, s: 2, pad: 'same' }, // tiles of 4 pixels, 5 per row = 4 + 1
+  { n: 2, h: 11, w: 10, ci: 1, co: 12, f: 3, s: 2, pad: 'valid' }, // 3 vectors
+  { n: 3, h: 7, w: 7, ci: 3, co: 20, f: 3, s: 2, pad: 1 }, // 16 + 4 channels
+  { n: 2, h: 8, w: 8, ci: 2, co: 8, f: 3, s: 1, pad: 'same', d: 2 }, // dilation: the shipped kernel
+  { n: 2, h: 8, w: 8, ci: 2, co: 6, f: 3, s: 1, pad: 'same' }, // co % 4 ≠ 0: the shipped kernel
+];
+for (const [i, c] of convCases.entries()) {
+  const name = `${c.n}x${c.h}x${c.w}x${c.ci}→${c.co}, ${c.f}x${c.f}, stride ${c.s}, pad ${c.pad}${c.d ? `, dilation ${c.d}` : ''}`;
+  test(`Conv2D (direct SIMD) matches cpu: ${name}`, async () => {
+    const err = await compareKernel('Conv2D', {
+      x: random([c.n, c.h, c.w, c.ci], 540 + i), filter: random([c.f, c.f, c.ci, c.co], 560 + i),
+    }, { strides: [c.s, c.s], pad: c.pad, dataFormat: 'NHWC', dilations: [c.d ?? 1, c.d ?? 1] });
+    assert.ok(err < TOL, `relative error ${err}`);
+  });
+}
+
+test('Conv2DBackpropInput through the direct Conv2D matches cpu (teacher shape, stride 2, C_in 4)', async () => {
+  const cases: Array<{ x: number[]; f: number[]; s: number; pad: 'same' | 'valid' }> = [
+    { x: [2, 13, 13, 16], f: [3, 3, 16, 32], s: 1, pad: 'valid' },
+    { x: [1, 9, 8, 4], f: [3, 3, 4, 8], s: 2, pad: 'same' },
+    { x: [2, 10, 10, 8], f: [2, 2, 8, 4], s: 2, pad: 'valid' },
+  ];
+  for (const [i, c] of cases.entries()) {
+    const oh = c.pad === 'same' ? Math.ceil(c.x[1] / c.s) : Math.ceil((c.x[1] - c.f[0] + 1) / c.s);
+    const ow = c.pad === 'same' ? Math.ceil(c.x[2] / c.s) : Math.ceil((c.x[2] - c.f[1] + 1) / c.s);
+    const err = await compareKernel('Conv2DBackpropInput', {
+      dy: random([c.x[0], oh, ow, c.f[3]], 580 + i), filter: random(c.f, 590 + i),
+    }, { strides: [c.s, c.s], pad: c.pad, dataFormat: 'NHWC', inputShape: c.x });
+    assert.ok(err < TOL, `${JSON.stringify(c)}: relative error ${err}`);
+  }
+});
+
+test('BatchMatMul (direct SIMD, transposes explicit) matches cpu; batches and odd N use the other paths', async () => {
+  const cases: Array<[number[], number[], boolean, boolean]> = [
+    [[1, 64, 800], [1, 800, 128], false, false], // the teacher's dense layer
+    [[1, 64, 128], [1, 800, 128], false, true], // its input gradient
+    [[1, 64, 800], [1, 64, 128], true, false], // its weight gradient
+    [[5, 7], [7, 8], false, false], // rank 2, 5 rows = 2 tiles + a tail
+    [[1, 7, 5], [8, 7], true, true],
+    [[1, 3], [1, 3, 20], false, false], // one row, 16 + 4 columns
+    [[3, 5, 7], [3, 7, 8], false, false], // batch 3: other path
+    [[1, 6, 7], [1, 7, 10], false, false], // N = 10: other path
+  ];
+  for (const [i, [a, b, ta, tb]] of cases.entries()) {
+    const err = await compareKernel('BatchMatMul', { a: random(a, 640 + i), b: random(b, 660 + i) }, { transposeA: ta, transposeB: tb });
+    assert.ok(err < TOL, `${a}${ta ? 'ᵀ' : ''} · ${b}${tb ? 'ᵀ' : ''}: relative error ${err}`);
+  }
 });
 
 /** Values on a coarse grid (many ties within a window), with NaN and −∞ sprinkled in. */

@@ -3,13 +3,16 @@
 // explicitly, then run the plain kernel.
 import * as tf from '@tensorflow/tfjs';
 import { KernelCalls } from './kernelCalls';
+import { directMatMul } from './directConv';
 
 export function makeBatchMatMul(native: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
-    if (!transposeA && !transposeB) return native(args);
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const direct = directMatMul(backend, a, b, transposeA, transposeB);
+    if (direct) return direct;
+    if (!transposeA && !transposeB) return native(args);
     const calls = new KernelCalls(backend);
     const swapLast = (t: tf.TensorInfo) => {
       const r = t.shape.length;

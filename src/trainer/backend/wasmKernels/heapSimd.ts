@@ -113,6 +113,9 @@ class Fn {
 /** Register-tile shapes generated for the convolution filter gradient (rows × 4-float vectors). */
 export const FILTER_TILE_ROWS = 4;
 export const FILTER_TILE_VECS = 4;
+/** Register-tile shapes generated for the forward convolution (output pixels × 4-channel vectors). */
+export const CONV_TILE_PIXELS = 4;
+export const CONV_TILE_VECS = 4;
 /** Widest column tile of the column sum, in 4-float vectors. */
 export const COLSUM_VECS = 8;
 /** Rows summed in registers before adding into the output (bounds float32 error growth). */
@@ -120,7 +123,7 @@ const COLSUM_BLOCK = 128;
 
 /**
  * dW rows [m0, m0+MR) × cols [c0, c0+4·NV) of one filter row kh:
- * out[i·outStride + j] = Σ_{n,oh,ow} A[n,oh,ow][i] · dy[n,oh,ow][j], A's row at
+ * out[i·outStride + j] += Σ_{n,oh,ow} A[n,oh,ow][i] · dy[n,oh,ow][j], A's row at
  * a + n·aStepN + oh·aStepOh + ow·aStepOw (a strided view of the padded input), dy contiguous.
  */
 function filterTile(mr: number, nv: number): { fn: Fn; body: Code } {
@@ -129,7 +132,7 @@ function filterTile(mr: number, nv: number): { fn: Fn; body: Code } {
   const accs: string[] = [];
   for (let i = 0; i < mr; i++) for (let j = 0; j < nv; j++) accs.push(acc(i, j));
   const bv = Array.from({ length: nv }, (_, j) => `b${j}`);
-  f.locals(I32, 'n', 'oh', 'ow', 'aN', 'aR', 'ap', 'bp').locals(V128, ...accs, ...bv, 's');
+  f.locals(I32, 'n', 'oh', 'ow', 'aN', 'aR', 'ap', 'bp', 'op').locals(V128, ...accs, ...bv, 's');
   const inner: Code[] = [];
   for (let j = 0; j < nv; j++) inner.push(f.get('bp'), vload(16 * j), f.set(bv[j]));
   for (let i = 0; i < mr; i++) {
@@ -141,8 +144,13 @@ function filterTile(mr: number, nv: number): { fn: Fn; body: Code } {
     for (let j = 0; j < nv; j++) stores.push(f.get('ap'), f.get(acc(i, j)), vstore(16 * j));
     stores.push(f.inc('ap', 'outStride'));
   }
+  const loads: Code[] = [f.get('out'), f.set('op')];
+  for (let i = 0; i < mr; i++) {
+    for (let j = 0; j < nv; j++) loads.push(f.get('op'), vload(16 * j), f.set(acc(i, j)));
+    loads.push(f.inc('op', 'outStride'));
+  }
   const body = cat(
-    ...accs.map((a) => cat(vzero, f.set(a))),
+    ...loads,
     f.get('b'), f.set('bp'), f.get('a'), f.set('aN'),
     loop(
       f.get('aN'), f.set('aR'), f.get('OH'), f.set('oh'),
@@ -154,6 +162,58 @@ function filterTile(mr: number, nv: number): { fn: Fn; body: Code } {
       f.inc('aN', 'aStepN'), f.countDown('N'),
     ),
     ...stores,
+  );
+  return { fn: f, body };
+}
+
+/**
+ * Forward convolution, output pixels [t·MR, t·MR+MR) × channels [c0, c0+4·NV) of every output row:
+ * out[p, j] = Σ_{kh<FH, m<M} x[pixel p's window origin + kh·row + m] · w[(kh·M + m)·Co + j],
+ * M = fw·Ci (a window row is contiguous in an NHWC row), stride in pixB/ohB, T tiles per row.
+ */
+function convTile(mr: number, nv: number): { fn: Fn; body: Code } {
+  const f = new Fn(`conv_${mr}x${nv}`, ['x', 'w', 'out', 'N', 'OH', 'T', 'FH', 'M', 'rowSkip', 'pixB', 'tileB', 'ohB', 'nB', 'wB', 'outPixB', 'outTileB', 'outRowB']);
+  const acc = (i: number, j: number) => `acc${i}_${j}`;
+  const accs: string[] = [];
+  for (let i = 0; i < mr; i++) for (let j = 0; j < nv; j++) accs.push(acc(i, j));
+  const bv = Array.from({ length: nv }, (_, j) => `b${j}`);
+  const off = Array.from({ length: mr }, (_, i) => `off${i}`);
+  f.locals(I32, 'oh', 't', 'kh', 'm', 'xn', 'xr', 'xt', 'ap', 'wp', 'outRow', 'op', ...off).locals(V128, ...accs, ...bv, 's');
+  const inner: Code[] = [];
+  for (let j = 0; j < nv; j++) inner.push(f.get('wp'), vload(16 * j), f.set(bv[j]));
+  for (let i = 0; i < mr; i++) {
+    inner.push(f.get('ap'), ...(i > 0 ? [f.get(off[i]), iadd] : []), vsplat32(), f.set('s'));
+    for (let j = 0; j < nv; j++) inner.push(f.get(acc(i, j)), f.get('s'), f.get(bv[j]), fmul, fadd, f.set(acc(i, j)));
+  }
+  const stores: Code[] = [f.get('op'), f.set('ap')];
+  for (let i = 0; i < mr; i++) {
+    for (let j = 0; j < nv; j++) stores.push(f.get('ap'), f.get(acc(i, j)), vstore(16 * j));
+    if (i < mr - 1) stores.push(f.inc('ap', 'outPixB'));
+  }
+  const offsets: Code[] = [];
+  for (let i = 1; i < mr; i++) offsets.push(f.get(i === 1 ? 'pixB' : off[i - 1]), ...(i > 1 ? [f.get('pixB'), iadd] : []), f.set(off[i]));
+  const body = cat(
+    ...offsets,
+    f.get('out'), f.set('outRow'), f.get('x'), f.set('xn'),
+    loop(
+      f.get('xn'), f.set('xr'), f.get('OH'), f.set('oh'),
+      loop(
+        f.get('xr'), f.set('xt'), f.get('outRow'), f.set('op'), f.get('T'), f.set('t'),
+        loop(
+          ...accs.map((a) => cat(vzero, f.set(a))),
+          f.get('xt'), f.set('ap'), f.get('w'), f.set('wp'), f.get('FH'), f.set('kh'),
+          loop(
+            f.get('M'), f.set('m'),
+            loop(...inner, f.inc('ap', 4), f.inc('wp', 'wB'), f.countDown('m')),
+            f.inc('ap', 'rowSkip'), f.countDown('kh'),
+          ),
+          ...stores,
+          f.inc('xt', 'tileB'), f.inc('op', 'outTileB'), f.countDown('t'),
+        ),
+        f.inc('xr', 'ohB'), f.inc('outRow', 'outRowB'), f.countDown('oh'),
+      ),
+      f.inc('xn', 'nB'), f.countDown('N'),
+    ),
   );
   return { fn: f, body };
 }
@@ -263,6 +323,7 @@ interface Built { fn: Fn; body: Code }
 function kernels(): Built[] {
   const out: Built[] = [];
   for (let mr = 1; mr <= FILTER_TILE_ROWS; mr++) for (let nv = 1; nv <= FILTER_TILE_VECS; nv++) out.push(filterTile(mr, nv));
+  for (let mr = 1; mr <= CONV_TILE_PIXELS; mr++) for (let nv = 1; nv <= CONV_TILE_VECS; nv++) out.push(convTile(mr, nv));
   out.push(maxPoolGrad2x2());
   for (let nv = 1; nv <= COLSUM_VECS; nv++) out.push(columnSum(nv));
   out.push(biasAdd());
@@ -291,6 +352,8 @@ type I32Fn = (...args: number[]) => void;
 export interface HeapSimd {
   /** See filterTile; tile rows 1..FILTER_TILE_ROWS, vectors 1..FILTER_TILE_VECS. */
   filterTile(rows: number, vecs: number): I32Fn;
+  /** See convTile; pixels 1..CONV_TILE_PIXELS, vectors 1..CONV_TILE_VECS. */
+  convTile(pixels: number, vecs: number): I32Fn;
   maxPoolGrad2x2: I32Fn;
   /** Column sum over 1..COLSUM_VECS vectors. */
   columnSum(vecs: number): I32Fn;
@@ -302,7 +365,7 @@ interface WasmModuleLike { asm?: { memory?: unknown }; wasmMemory?: unknown }
 const cache = new WeakMap<WebAssembly.Memory, HeapSimd | null>();
 
 /** Turned off by registerWasmTrainingKernels options (for measuring each lever), or in tests. */
-export const heapSimdSwitches = { convFilter: true, maxPoolGrad: true, columnSum: true, biasAdd: true };
+export const heapSimdSwitches = { matMul: true, conv: true, convFilter: true, maxPoolGrad: true, columnSum: true, biasAdd: true };
 
 /** The SIMD loops bound to this wasm backend's heap, or null (then use the other paths). */
 export function heapSimd(backend: unknown): HeapSimd | null {
@@ -318,6 +381,7 @@ export function heapSimd(backend: unknown): HeapSimd | null {
     const e = instance.exports as Record<string, I32Fn>;
     made = {
       filterTile: (rows, vecs) => e[`filter_${rows}x${vecs}`],
+      convTile: (pixels, vecs) => e[`conv_${pixels}x${vecs}`],
       maxPoolGrad2x2: e.maxpool_grad_2x2,
       columnSum: (vecs) => e[`colsum_${vecs}`],
       biasAdd: e.bias_add,
