@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     { name: 'BatchMatMul 64x800 · 800x128', lever: 'matMul', run: cycle(r([1, 800, 128]), (b) => run('BatchMatMul', { a: h1, b }, { transposeA: false, transposeB: false })) },
     { name: 'BatchMatMul 64x128 · (800x128)ᵀ', lever: 'matMul', run: cycle(r([1, 800, 128]), (b) => run('BatchMatMul', { a: g128, b }, { transposeA: false, transposeB: true })) },
     { name: 'BatchMatMul (64x800)ᵀ · 64x128', lever: 'matMul', run: cycle(r([1, 64, 128]), (b) => run('BatchMatMul', { a: h1, b }, { transposeA: true, transposeB: false })) },
+    { name: 'MaxPool 64x26x26x16', lever: 'maxPool', run: run('MaxPool', { x: a1 }, { filterSize: 2, strides: 2, pad: 'valid' }) },
     { name: 'MaxPoolGrad 64x26x26x16', lever: 'maxPoolGrad', run: run('MaxPoolGrad', { dy: g1, input: a1, output: y1 }, { filterSize: 2, strides: 2, pad: 'valid' }) },
     { name: 'MaxPoolGrad 64x11x11x32', lever: 'maxPoolGrad', run: run('MaxPoolGrad', { dy: g2, input: a2, output: y2 }, { filterSize: 2, strides: 2, pad: 'valid' }) },
     // Fresh inputs per call, as in training: the shipped matmul caches its packed right operand by tensor.

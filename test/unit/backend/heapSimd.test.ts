@@ -1,11 +1,11 @@
 // The SIMD paths over the wasm heap (heapSimd.ts) against the cpu backend: the direct Conv2D,
-// Conv2DBackpropFilter and BatchMatMul, the 2×2 MaxPoolGrad, leading-axes Sum/Mean, bias Add,
-// and Cast sharing.
+// Conv2DBackpropFilter and BatchMatMul, the 2×2 MaxPool and MaxPoolGrad, leading-axes Sum/Mean,
+// bias Add, and Cast sharing.
 // Shapes are chosen to reach every register-tile variant and the fallbacks beside them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { compareKernel, random, randomValues, startWasm, type Input } from './crossBackend';
+import { compareKernel, random, randomValues, runKernelOn, startWasm, type Input } from './crossBackend';
 import { heapSimd, heapSimdSwitches } from '../../../src/trainer/backend/wasmKernels/heapSimd';
 
 const TOL = 1e-4;
@@ -68,7 +68,7 @@ test('Conv2DBackpropFilter: the direct and transposed-conv paths agree on the te
   tf.dispose([x, dy, direct, other]);
 });
 
-interface ConvCase { n: number; h: number; w: number; ci: number; co: number; f: number; s: number; pad: 'same' | 'valid' | number; d?: number }
+interface ConvCase { n: number; h: number; w: number; ci: number; co: number; f: number; s: number; pad: 'same' | 'valid' | number | number[][]; d?: number }
 const convCases: ConvCase[] = [
   { n: 4, h: 28, w: 28, ci: 1, co: 16, f: 3, s: 1, pad: 'valid' }, // the teacher's first layer (26 = 13 tiles of 2)
   { n: 2, h: 13, w: 13, ci: 16, co: 32, f: 3, s: 1, pad: 'valid' }, // its second (11 = 5 tiles + a tail of 1)
@@ -76,11 +76,13 @@ const convCases: ConvCase[] = [
   { n: 2, h: 10, w: 9, ci: 3, co: 8, f: 3, s: 2, pad: 'same' }, // tiles of 4 pixels, 5 per row = 4 + 1
   { n: 2, h: 11, w: 10, ci: 1, co: 12, f: 3, s: 2, pad: 'valid' }, // 3 vectors
   { n: 3, h: 7, w: 7, ci: 3, co: 20, f: 3, s: 2, pad: 1 }, // 16 + 4 channels
+  { n: 2, h: 6, w: 5, ci: 2, co: 8, f: 3, s: 1, pad: 3 }, // border outputs whose windows are all padding
+  { n: 2, h: 7, w: 6, ci: 3, co: 4, f: 3, s: 2, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] }, // explicit, uneven
   { n: 2, h: 8, w: 8, ci: 2, co: 8, f: 3, s: 1, pad: 'same', d: 2 }, // dilation: the shipped kernel
   { n: 2, h: 8, w: 8, ci: 2, co: 6, f: 3, s: 1, pad: 'same' }, // co % 4 ≠ 0: the shipped kernel
 ];
 for (const [i, c] of convCases.entries()) {
-  const name = `${c.n}x${c.h}x${c.w}x${c.ci}→${c.co}, ${c.f}x${c.f}, stride ${c.s}, pad ${c.pad}${c.d ? `, dilation ${c.d}` : ''}`;
+  const name = `${c.n}x${c.h}x${c.w}x${c.ci}→${c.co}, ${c.f}x${c.f}, stride ${c.s}, pad ${JSON.stringify(c.pad)}${c.d ? `, dilation ${c.d}` : ''}`;
   test(`Conv2D (direct SIMD) matches cpu: ${name}`, async () => {
     const err = await compareKernel('Conv2D', {
       x: random([c.n, c.h, c.w, c.ci], 540 + i), filter: random([c.f, c.f, c.ci, c.co], 560 + i),
@@ -151,6 +153,30 @@ for (const [i, c] of poolCases.entries()) {
     assert.ok(err === 0, `relative error ${err}`);
   });
 }
+
+test('MaxPool 2x2 stride 2 (SIMD) matches cpu: NaN and −∞ never win, odd sizes, fallbacks', async () => {
+  // The shipped kernel (the last three) differs from cpu on NaN and −0: plain values there.
+  const cases: Array<[number[], number, number, 'valid' | 'same', boolean]> = [
+    [[3, 6, 6, 8], 2, 2, 'valid', true],
+    [[1, 11, 9, 4], 2, 2, 'valid', true], // odd: the last row and column are not read
+    [[2, 8, 6, 16], 2, 2, 'same', true],
+    [[2, 7, 5, 4], 2, 2, 'same', false], // odd with same padding: shipped kernel
+    [[2, 6, 6, 6], 2, 2, 'valid', false], // channels not a multiple of 4: shipped kernel
+    [[2, 7, 7, 4], 3, 2, 'valid', false], // 3×3 windows: shipped kernel
+  ];
+  for (const [i, [shape, f, st, pad, special]] of cases.entries()) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = special ? tiedValues(size, 900 + i) : randomValues(size, 900 + i);
+    // An all-NaN window (cpu gives −∞): the first window's first channel.
+    if (special) for (const at of [0, shape[3], shape[2] * shape[3], (shape[2] + 1) * shape[3]]) values[at] = Number.NaN;
+    await startWasm();
+    const attrs = { filterSize: f, strides: st, pad };
+    const wasm = await runKernelOn('wasm', 'MaxPool', { x: { values, shape } }, attrs);
+    const cpu = await runKernelOn('cpu', 'MaxPool', { x: { values, shape } }, attrs);
+    assert.deepEqual(wasm.shape, cpu.shape);
+    assert.deepEqual(Array.from(wasm.values), Array.from(cpu.values), `${shape}, ${f}x${f}/${st} ${pad}`);
+  }
+});
 
 for (const kernel of ['Sum', 'Mean']) {
   test(`${kernel} over leading axes (SIMD column sums) matches cpu`, async () => {

@@ -1,7 +1,8 @@
 // Conv2D (NHWC, dilation 1, output channels a multiple of 4) as register-tiled SIMD loops over
 // the heap (heapSimd.ts convTile): no im2col and no weight packing, which XNNPACK redoes on
-// every training step because the weights change. Conv2DBackpropInput reaches it too, since it
-// runs as a forward Conv2D. Other shapes, dtypes and layouts go to the shipped kernel.
+// every training step because the weights change, and no padded copy: border rows and columns
+// run with only their valid taps. Conv2DBackpropInput reaches it too, since it runs as a
+// forward Conv2D with 'full' padding. Other shapes, dtypes and layouts go to the shipped kernel.
 import * as tf from '@tensorflow/tfjs';
 import { CONV_TILE_PIXELS, CONV_TILE_VECS, heapOffset, heapSimd, heapSimdSwitches, type HeapSimd } from './heapSimd';
 import { KernelCalls } from './kernelCalls';
@@ -53,36 +54,63 @@ function tileShape(co: number): { pixels: number; vecs: number } {
   return { pixels: Math.min(CONV_TILE_PIXELS, Math.max(1, Math.floor(8 / vecs))), vecs };
 }
 
+/**
+ * Runs of output positions along one axis whose windows share the same range of valid taps
+ * [k0, k1): border positions (whose windows reach into padding) each form their own run, the
+ * interior one run. Padding is thereby never read nor multiplied.
+ */
+function tapRuns(outSize: number, inSize: number, f: number, stride: number, pad: number): Array<{ o0: number; o1: number; k0: number; k1: number }> {
+  const runs: Array<{ o0: number; o1: number; k0: number; k1: number }> = [];
+  for (let o = 0; o < outSize; o++) {
+    const start = o * stride - pad;
+    const k0 = Math.max(0, -start), k1 = Math.min(f, inSize - start);
+    const last = runs[runs.length - 1];
+    if (last && last.k0 === k0 && last.k1 === k1) last.o1 = o + 1;
+    else runs.push({ o0: o, o1: o + 1, k0, k1 });
+  }
+  return runs;
+}
+
 /** The direct convolution, or null when the shape does not suit it. */
 export function directConv2D(backend: unknown, x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
   if (!heapSimdSwitches.conv || info.dataFormat !== 'channelsLast' || info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
   if (x.dtype !== 'float32' || filter.dtype !== 'float32' || info.outChannels % 4 !== 0) return null;
   const simd = heapSimd(backend);
   if (!simd) return null;
-  const { batchSize: n, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
   const b = backend as HeapBackend;
   const out = b.makeOutput([n, oh, ow, co], 'float32');
   if (n * oh * ow * co === 0) return out;
-  const hp = (oh - 1) * sh + fh;
-  const wp = (ow - 1) * sw + fw;
-  const p = paddedInput(backend, x, info.padInfo.top, info.padInfo.left, hp, wp);
-  const [xAt, wAt, outAt] = [heapOffset(backend, p.src), heapOffset(backend, filter), heapOffset(backend, out)];
-  const m = fw * ci;
-  const rowB = p.w * ci * 4;
+  const rows = tapRuns(oh, h, fh, sh, info.padInfo.top);
+  const cols = tapRuns(ow, w, fw, sw, info.padInfo.left);
+  // Outputs whose window lies wholly in the padding are 0 (no tap is ever run for them).
+  if ([...rows, ...cols].some((r) => r.k0 >= r.k1)) b.typedArrayFromHeap(out).fill(0);
+  const [xAt, wAt, outAt] = [heapOffset(backend, x), heapOffset(backend, filter), heapOffset(backend, out)];
   const { pixels, vecs: nvMax } = tileShape(co);
-  const full = Math.floor(ow / pixels);
-  const tail = ow - full * pixels;
-  for (let c0 = 0; c0 < co; c0 += 4 * nvMax) {
-    const vecs = Math.min(nvMax, (co - c0) / 4);
-    const run = (px: number, tiles: number, first: number) => simd.convTile(px, vecs)(
-      xAt + first * sw * ci * 4, wAt + c0 * 4, outAt + (first * co + c0) * 4,
-      n, oh, tiles, fh, m, rowB - m * 4, sw * ci * 4, px * sw * ci * 4, sh * rowB, p.h * rowB, co * 4,
-      co * 4, px * co * 4, ow * co * 4,
-    );
-    if (full > 0) run(pixels, full, 0);
-    if (tail > 0) run(tail, 1, full * pixels);
+  const rowB = w * ci * 4;
+  for (const r of rows) {
+    if (r.k0 >= r.k1) continue;
+    for (const c of cols) {
+      if (c.k0 >= c.k1) continue;
+      const m = (c.k1 - c.k0) * ci;
+      const width = c.o1 - c.o0;
+      const full = Math.floor(width / pixels);
+      const tail = width - full * pixels;
+      // Input and filter at the rectangle's first pixel and first valid tap.
+      const x0 = xAt + (((r.o0 * sh - info.padInfo.top + r.k0) * w + c.o0 * sw - info.padInfo.left + c.k0) * ci) * 4;
+      const w0 = wAt + ((r.k0 * fw + c.k0) * ci * co) * 4;
+      for (let c0 = 0; c0 < co; c0 += 4 * nvMax) {
+        const vecs = Math.min(nvMax, (co - c0) / 4);
+        const run = (px: number, tiles: number, first: number) => simd.convTile(px, vecs)(
+          x0 + first * sw * ci * 4, w0 + c0 * 4, outAt + (((r.o0 * ow) + c.o0 + first) * co + c0) * 4,
+          n, r.o1 - r.o0, tiles, r.k1 - r.k0, m, rowB - m * 4, sw * ci * 4, px * sw * ci * 4, sh * rowB, h * rowB,
+          co * 4, (fw * ci - m) * co * 4, co * 4, px * co * 4, ow * co * 4, (oh - (r.o1 - r.o0)) * ow * co * 4,
+        );
+        if (full > 0) run(pixels, full, 0);
+        if (tail > 0) run(tail, 1, full * pixels);
+      }
+    }
   }
-  p.release();
   return out;
 }
 
@@ -98,7 +126,7 @@ function matMulTiles(simd: HeapSimd, xAt: number, wAt: number, outAt: number, m:
     const vecs = Math.min(nvMax, (n - c0) / 4);
     const run = (px: number, tiles: number, first: number) => simd.convTile(px, vecs)(
       xAt + first * k * 4, wAt + c0 * 4, outAt + (first * n + c0) * 4,
-      1, 1, tiles, 1, k, 0, k * 4, px * k * 4, 0, 0, n * 4, n * 4, px * n * 4, 0,
+      1, 1, tiles, 1, k, 0, k * 4, px * k * 4, 0, 0, n * 4, 0, n * 4, px * n * 4, 0, 0,
     );
     if (full > 0) run(pixels, full, 0);
     if (tail > 0) run(tail, 1, full * pixels);

@@ -63,6 +63,7 @@ const vandnot = simd(0x4f);
 const vor = simd(0x50);
 const vbitselect = simd(0x52);
 const fgt = simd(0x44);
+const fpmax = simd(0xeb);
 const fadd = simd(0xe4);
 const fmul = simd(0xe6);
 
@@ -167,12 +168,15 @@ function filterTile(mr: number, nv: number): { fn: Fn; body: Code } {
 }
 
 /**
- * Forward convolution, output pixels [t·MR, t·MR+MR) × channels [c0, c0+4·NV) of every output row:
- * out[p, j] = Σ_{kh<FH, m<M} x[pixel p's window origin + kh·row + m] · w[(kh·M + m)·Co + j],
- * M = fw·Ci (a window row is contiguous in an NHWC row), stride in pixB/ohB, T tiles per row.
+ * Forward convolution over a rectangle of output pixels (OH rows of T tiles of MR pixels, in
+ * each of N images) × channels [c0, c0+4·NV):
+ * out[p, j] = Σ_{kh<FH, m<M} x[pixel p's window origin + kh·row + m] · w[kh, m][j], where a
+ * window row's M = kw·Ci taps are contiguous in an NHWC row (rowSkip bytes to the next row) and
+ * w advances wB bytes per tap and wSkip more per window row (taps outside the rectangle's valid
+ * range are skipped that way, so padding is never read). outNSkip: rows of other rectangles.
  */
 function convTile(mr: number, nv: number): { fn: Fn; body: Code } {
-  const f = new Fn(`conv_${mr}x${nv}`, ['x', 'w', 'out', 'N', 'OH', 'T', 'FH', 'M', 'rowSkip', 'pixB', 'tileB', 'ohB', 'nB', 'wB', 'outPixB', 'outTileB', 'outRowB']);
+  const f = new Fn(`conv_${mr}x${nv}`, ['x', 'w', 'out', 'N', 'OH', 'T', 'FH', 'M', 'rowSkip', 'pixB', 'tileB', 'ohB', 'nB', 'wB', 'wSkip', 'outPixB', 'outTileB', 'outRowB', 'outNSkip']);
   const acc = (i: number, j: number) => `acc${i}_${j}`;
   const accs: string[] = [];
   for (let i = 0; i < mr; i++) for (let j = 0; j < nv; j++) accs.push(acc(i, j));
@@ -205,14 +209,14 @@ function convTile(mr: number, nv: number): { fn: Fn; body: Code } {
           loop(
             f.get('M'), f.set('m'),
             loop(...inner, f.inc('ap', 4), f.inc('wp', 'wB'), f.countDown('m')),
-            f.inc('ap', 'rowSkip'), f.countDown('kh'),
+            f.inc('ap', 'rowSkip'), f.inc('wp', 'wSkip'), f.countDown('kh'),
           ),
           ...stores,
           f.inc('xt', 'tileB'), f.inc('op', 'outTileB'), f.countDown('t'),
         ),
         f.inc('xr', 'ohB'), f.inc('outRow', 'outRowB'), f.countDown('oh'),
       ),
-      f.inc('xn', 'nB'), f.countDown('N'),
+      f.inc('xn', 'nB'), f.inc('outRow', 'outNSkip'), f.countDown('N'),
     ),
   );
   return { fn: f, body };
@@ -275,6 +279,41 @@ function maxPoolGrad2x2(): { fn: Fn; body: Code } {
   return { fn: f, body };
 }
 
+/** Max of each 2×2 window at stride 2, C a multiple of 4: strict > from −∞ (NaN never wins), as on cpu. */
+function maxPool2x2(): { fn: Fn; body: Code } {
+  const f = new Fn('maxpool_2x2', ['x', 'out', 'N', 'OH', 'OW', 'cb', 'rowB', 'imgB']);
+  f.locals(I32, 'xn', 'xr', 'xp', 'oh', 'ow', 'o', 'pa', 'pc', 'cb2', 'rowB2').locals(V128, 'best');
+  // pmax(best, v) = best < v ? v : best
+  const take = (addr: Code): Code => cat(f.get('best'), addr, vload(), fpmax, f.set('best'));
+  const body = cat(
+    f.get('cb'), f.get('cb'), iadd, f.set('cb2'),
+    f.get('rowB'), f.get('rowB'), iadd, f.set('rowB2'),
+    f.get('x'), f.set('xn'),
+    loop(
+      f.get('xn'), f.set('xr'), f.get('OH'), f.set('oh'),
+      loop(
+        f.get('xr'), f.set('xp'), f.get('OW'), f.set('ow'),
+        loop(
+          i32(0), f.set('o'),
+          loop(
+            f.get('xp'), f.get('o'), iadd, f.set('pa'),
+            f.get('pa'), f.get('rowB'), iadd, f.set('pc'),
+            vnegInf, f.set('best'),
+            take(f.get('pa')), take(cat(f.get('pa'), f.get('cb'), iadd)),
+            take(f.get('pc')), take(cat(f.get('pc'), f.get('cb'), iadd)),
+            f.get('out'), f.get('best'), vstore(),
+            f.inc('out', 16), f.get('o'), i32(16), iadd, f.tee('o'), f.get('cb'), ine, brIf(0),
+          ),
+          f.inc('xp', 'cb2'), f.countDown('ow'),
+        ),
+        f.inc('xr', 'rowB2'), f.countDown('oh'),
+      ),
+      f.inc('xn', 'imgB'), f.countDown('N'),
+    ),
+  );
+  return { fn: f, body };
+}
+
 /** out[j] = Σ_r x[r·rowB + j] for NV vectors of columns, in blocks of COLSUM_BLOCK rows. */
 function columnSum(nv: number): { fn: Fn; body: Code } {
   const f = new Fn(`colsum_${nv}`, ['x', 'out', 'rows', 'rowB']);
@@ -324,7 +363,7 @@ function kernels(): Built[] {
   const out: Built[] = [];
   for (let mr = 1; mr <= FILTER_TILE_ROWS; mr++) for (let nv = 1; nv <= FILTER_TILE_VECS; nv++) out.push(filterTile(mr, nv));
   for (let mr = 1; mr <= CONV_TILE_PIXELS; mr++) for (let nv = 1; nv <= CONV_TILE_VECS; nv++) out.push(convTile(mr, nv));
-  out.push(maxPoolGrad2x2());
+  out.push(maxPoolGrad2x2(), maxPool2x2());
   for (let nv = 1; nv <= COLSUM_VECS; nv++) out.push(columnSum(nv));
   out.push(biasAdd());
   return out;
@@ -355,6 +394,7 @@ export interface HeapSimd {
   /** See convTile; pixels 1..CONV_TILE_PIXELS, vectors 1..CONV_TILE_VECS. */
   convTile(pixels: number, vecs: number): I32Fn;
   maxPoolGrad2x2: I32Fn;
+  maxPool2x2: I32Fn;
   /** Column sum over 1..COLSUM_VECS vectors. */
   columnSum(vecs: number): I32Fn;
   biasAdd: I32Fn;
@@ -365,7 +405,7 @@ interface WasmModuleLike { asm?: { memory?: unknown }; wasmMemory?: unknown }
 const cache = new WeakMap<WebAssembly.Memory, HeapSimd | null>();
 
 /** Turned off by registerWasmTrainingKernels options (for measuring each lever), or in tests. */
-export const heapSimdSwitches = { matMul: true, conv: true, convFilter: true, maxPoolGrad: true, columnSum: true, biasAdd: true };
+export const heapSimdSwitches = { maxPool: true, matMul: true, conv: true, convFilter: true, maxPoolGrad: true, columnSum: true, biasAdd: true };
 
 /** The SIMD loops bound to this wasm backend's heap, or null (then use the other paths). */
 export function heapSimd(backend: unknown): HeapSimd | null {
@@ -383,6 +423,7 @@ export function heapSimd(backend: unknown): HeapSimd | null {
       filterTile: (rows, vecs) => e[`filter_${rows}x${vecs}`],
       convTile: (pixels, vecs) => e[`conv_${pixels}x${vecs}`],
       maxPoolGrad2x2: e.maxpool_grad_2x2,
+      maxPool2x2: e.maxpool_2x2,
       columnSum: (vecs) => e[`colsum_${vecs}`],
       biasAdd: e.bias_add,
     };

@@ -14,6 +14,7 @@ import { sharedCastConfig, sharedIdentityConfig } from './identity';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum';
 import { biasAddConfig } from './biasAdd';
 import { conv2DConfig } from './directConv';
+import { maxPoolConfig } from './maxPool';
 import { heapSimdSwitches } from './heapSimd';
 
 export interface WasmKernelOptions {
@@ -31,13 +32,14 @@ export interface WasmKernelOptions {
   jsMaxPoolGrad?: boolean;
   /** Identity shares data instead of copying (default true): the gradient tape clones every saved input. */
   sharedIdentity?: boolean;
-  /** SIMD loops on the heap (heapSimd.ts, default true each): the direct Conv2D (and so Conv2DBackpropInput), Conv2DBackpropFilter and BatchMatMul, 2×2 MaxPoolGrad, leading-axes Sum/Mean, bias Add. */
+  /** SIMD loops on the heap (heapSimd.ts, default true each): the direct Conv2D (and so Conv2DBackpropInput), Conv2DBackpropFilter and BatchMatMul, 2×2 MaxPool and MaxPoolGrad, leading-axes Sum/Mean, bias Add. */
   simdConv?: boolean;
   simdConvFilter?: boolean;
   simdMatMul?: boolean;
   simdMaxPoolGrad?: boolean;
   simdColumnSum?: boolean;
   simdBiasAdd?: boolean;
+  simdMaxPool?: boolean;
 }
 
 /** The original kernels replaced here, kept so that benchmarks can compare and tests can restore. */
@@ -66,11 +68,13 @@ export function registerWasmTrainingKernels(opts: WasmKernelOptions = {}): strin
   const names: string[] = [];
   const add = (c: tf.KernelConfig) => { replace(c); names.push(c.kernelName); };
   add(conv2DBackpropFilterConfig);
-  Object.assign(heapSimdSwitches, { matMul: opts.simdMatMul ?? true, conv: opts.simdConv ?? true, convFilter: opts.simdConvFilter ?? true, maxPoolGrad: opts.simdMaxPoolGrad ?? true, columnSum: opts.simdColumnSum ?? true, biasAdd: opts.simdBiasAdd ?? true });
+  Object.assign(heapSimdSwitches, { maxPool: opts.simdMaxPool ?? true, matMul: opts.simdMatMul ?? true, conv: opts.simdConv ?? true, convFilter: opts.simdConvFilter ?? true, maxPoolGrad: opts.simdMaxPoolGrad ?? true, columnSum: opts.simdColumnSum ?? true, biasAdd: opts.simdBiasAdd ?? true });
   const nativeAdd = originalWasmKernel(tf.Add);
   if (nativeAdd) add(biasAddConfig(nativeAdd.kernelFunc));
   const nativeConv = originalWasmKernel(tf.Conv2D);
   if (nativeConv) add(conv2DConfig(nativeConv.kernelFunc));
+  const nativeMaxPool = originalWasmKernel(tf.MaxPool);
+  if (nativeMaxPool) add(maxPoolConfig(nativeMaxPool.kernelFunc));
   add(depthwiseConv2dNativeBackpropFilterConfig);
   add(depthwiseConv2dNativeBackpropInputConfig);
   add(unsortedSegmentSumConfig);
