@@ -74,7 +74,7 @@ function tapRuns(outSize: number, inSize: number, f: number, stride: number, pad
 /** The direct convolution, or null when the shape does not suit it. */
 export function directConv2D(backend: unknown, x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
   if (!heapSimdSwitches.conv || info.dataFormat !== 'channelsLast' || info.dilationHeight !== 1 || info.dilationWidth !== 1) return null;
-  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || info.outChannels % 4 !== 0) return null;
+  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || info.outChannels % 4 !== 0 || info.inChannels === 0) return null;
   const simd = heapSimd(backend);
   if (!simd) return null;
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;

@@ -6,6 +6,8 @@
 // kernels take several (transposes, broadcasts, im2col) for the shapes of a small CNN.
 // A module is built per Memory (plain or shared, for the threaded build); null when the engine
 // lacks WebAssembly SIMD or the backend's memory cannot be reached, and callers fall back.
+// Loops are counted down and run at least once: callers never pass a zero count (empty tensors
+// return before reaching here).
 import type * as tf from '@tensorflow/tfjs';
 
 const I32 = 0x7f;
