@@ -16,6 +16,7 @@ import { validateConfig } from '../../../src/core/config/validate';
 import { largeConfig } from '../../../bench/validate.bench';
 import { config300 } from '../../../bench/probes/validate';
 import { exampleFiles, exampleText } from './fixtures';
+import { mulberry32 } from '../../../src/trainer/data/random';
 
 const VARIANTS = Number(process.env.FAST_YAML_VARIANTS ?? 3000);
 const SEED = Number(process.env.FAST_YAML_SEED ?? 20240611);
@@ -85,14 +86,6 @@ function check(text: string, label: string): 'fast' | 'slow' {
   return 'fast';
 }
 
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 type Rand = () => number;
 const pick = <T,>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 const int = (r: Rand, n: number) => Math.floor(r() * n);

@@ -8,18 +8,10 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateConfig } from '../../../src/core/config/validate';
 import { exampleFiles, exampleText } from './fixtures';
+import { mulberry32 } from '../../../src/trainer/data/random';
 
 const corpusDir = join(__dirname, 'fuzz-corpus');
 const VARIANTS = Number(process.env.FUZZ_VARIANTS ?? 520);
-
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T,>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];

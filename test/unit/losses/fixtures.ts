@@ -79,3 +79,22 @@ export function evaluate(kind: LossKind, options: Record<string, unknown>, ctx: 
 
 export const t2 = (rows: number[][]) => tf.tensor2d(rows);
 export const labelsOf = (xs: number[]) => tf.tensor1d(xs, 'int32');
+
+/** Relative L2 error between tf.grad and central differences (float32: h = 1e-2, tolerance 1e-2). */
+export function gradientError(f: (x: tf.Tensor) => tf.Scalar, x0: tf.Tensor, h = 1e-2): { error: number; norm: number } {
+  const analytic = tf.tidy(() => tf.grad(f)(x0).dataSync());
+  const base = x0.dataSync();
+  const numeric = new Float64Array(base.length);
+  for (let i = 0; i < base.length; i++) {
+    const at = (delta: number) => tf.tidy(() => {
+      const x = Float32Array.from(base);
+      x[i] += delta;
+      return f(tf.tensor(x, x0.shape)).dataSync()[0];
+    });
+    numeric[i] = (at(h) - at(-h)) / (2 * h);
+  }
+  let diff = 0;
+  let norm = 0;
+  numeric.forEach((n, i) => { diff += (analytic[i] - n) ** 2; norm += n * n; });
+  return { error: Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-8), norm: Math.sqrt(norm) };
+}

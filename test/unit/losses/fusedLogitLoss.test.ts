@@ -8,7 +8,7 @@ import { initBackend } from '../../../src/trainer/backend/initBackend';
 import { fusedLogitLoss, LABEL_LOSS, LOGIT_LOSS, LOGIT_LOSS_GRAD, type LogitTerm } from '../../../src/trainer/losses/fusedLogitLoss';
 import { createObjective } from '../../../src/trainer/losses/objective';
 import { crossEntropyObjective } from '../../../src/trainer/loop/objective';
-import { context, labelsOf, lossConfig, shapes, t2, useCpu } from './fixtures';
+import { context, gradientError, labelsOf, lossConfig, shapes, t2, useCpu } from './fixtures';
 
 const close = (actual: number, expected: number, tol = 1e-5) =>
   assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, got ${actual}`);
@@ -114,25 +114,6 @@ describe('fused logit loss on wasm', () => {
   after(useCpu);
   compareFusedToGeneral('wasm');
 });
-
-/** Relative L2 error between the analytic gradient and central differences (as gradients.test.ts). */
-function gradientError(f: (x: tf.Tensor) => tf.Scalar, x0: tf.Tensor, h = 1e-2): { error: number; norm: number } {
-  const analytic = tf.tidy(() => tf.grad(f)(x0).dataSync());
-  const base = x0.dataSync();
-  const numeric = new Float64Array(base.length);
-  for (let i = 0; i < base.length; i++) {
-    const at = (delta: number) => tf.tidy(() => {
-      const x = Float32Array.from(base);
-      x[i] += delta;
-      return f(tf.tensor(x, x0.shape)).dataSync()[0];
-    });
-    numeric[i] = (at(h) - at(-h)) / (2 * h);
-  }
-  let diff = 0;
-  let norm = 0;
-  numeric.forEach((n, i) => { diff += (analytic[i] - n) ** 2; norm += n * n; });
-  return { error: Math.sqrt(diff) / Math.max(Math.sqrt(norm), 1e-8), norm: Math.sqrt(norm) };
-}
 
 describe('fused logit loss: finite-difference gradients', () => {
   const s0 = () => tf.randomNormal([4, 5], 0, 1, 'float32', 1) as tf.Tensor2D;

@@ -10,32 +10,7 @@
 // return before reaching here).
 import type * as tf from '@tensorflow/tfjs';
 
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
+import { I32, V128, section, sleb, uleb, vec } from '../wasmBinary';
 
 type Code = number[];
 const cat = (...parts: Code[]): Code => parts.flat();
@@ -372,8 +347,6 @@ function kernels(): Built[] {
 }
 
 function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const section = (id: number, body: Code): Code => [id, ...uleb(body.length), ...body];
-  const vec = (items: Code[]): Code => [...uleb(items.length), ...items.flat()];
   const str = (s: string): Code => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
   const built = kernels();
   // One type per distinct parameter count (every parameter is i32, no results).
