@@ -1,4 +1,5 @@
-// Per-stage checkpoints: model weights, loss-term variables and optimizer state as one
+// Per-stage checkpoints: model weights, loss-term variables, optimizer state and the terms' own
+// state (a discriminator and its optimizer) as one
 // binary file plus a JSON manifest, written to a temp folder and renamed into place so
 // that a crash mid-write leaves the previous checkpoint intact.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,8 @@ export interface CheckpointGroups {
   model: tf.Tensor[];
   terms: tf.Tensor[];
   optimizer: { name: string; tensor: tf.Tensor }[];
+  /** The loss terms' state outside their variables (StageObjective.state), by name. */
+  state?: { name: string; tensor: tf.Tensor }[];
 }
 
 interface Manifest extends CheckpointPosition {
@@ -50,6 +53,7 @@ export async function writeCheckpoint(dir: string, pos: CheckpointPosition, grou
   for (const [i, t] of groups.model.entries()) await add('model', String(i), t);
   for (const [i, t] of groups.terms.entries()) await add('terms', String(i), t);
   for (const { name, tensor } of groups.optimizer) await add('optimizer', name, tensor);
+  for (const { name, tensor } of groups.state ?? []) await add('state', name, tensor);
   const manifest: Manifest = { format: 1, ...pos, tensors: entries };
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
@@ -67,6 +71,8 @@ export interface LoadedCheckpoint extends CheckpointPosition {
   model: tf.Tensor[];
   terms: tf.Tensor[];
   optimizer: { name: string; tensor: tf.Tensor }[];
+  /** Empty for checkpoints written before the group existed. */
+  state: { name: string; tensor: tf.Tensor }[];
 }
 
 function readManifest(dir: string): Manifest | undefined {
@@ -108,18 +114,18 @@ export function readCheckpoint(dir: string): LoadedCheckpoint | undefined {
   if (!settleCheckpoint(dir)) return undefined;
   const m = readManifest(dir)!;
   const data = readFileSync(join(dir, DATA));
-  const out: LoadedCheckpoint = { stage: m.stage, epoch: m.epoch, stepInEpoch: m.stepInEpoch, stageStep: m.stageStep, model: [], terms: [], optimizer: [] };
+  const out: LoadedCheckpoint = { stage: m.stage, epoch: m.epoch, stepInEpoch: m.stepInEpoch, stageStep: m.stageStep, model: [], terms: [], optimizer: [], state: [] };
   for (const e of m.tensors) {
     const bytes = data.subarray(e.offset, e.offset + e.length);
     const copy = new Uint8Array(bytes).buffer;
     const values = e.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
     const t = tf.tensor(values, e.shape, e.dtype);
-    if (e.group === 'optimizer') out.optimizer.push({ name: e.name, tensor: t });
+    if (e.group === 'optimizer' || e.group === 'state') out[e.group].push({ name: e.name, tensor: t });
     else out[e.group].push(t);
   }
   return out;
 }
 
 export function disposeCheckpoint(c: LoadedCheckpoint): void {
-  tf.dispose([...c.model, ...c.terms, ...c.optimizer.map((o) => o.tensor)]);
+  tf.dispose([...c.model, ...c.terms, ...c.optimizer.map((o) => o.tensor), ...c.state.map((o) => o.tensor)]);
 }

@@ -295,6 +295,7 @@ class Pipeline {
       model.setWeights(saved.model);
       saved.terms.forEach((t, i) => objective.variables[i]?.assign(t));
       await optimizer.setWeights(saved.optimizer);
+      await objective.state?.load(saved.state);
       start = { epoch: saved.epoch, stepInEpoch: saved.stepInEpoch, stageStep: saved.stageStep };
       disposeCheckpoint(saved);
       native?.pull();
@@ -370,11 +371,13 @@ class Pipeline {
     };
     const checkpoint = async (pos: CheckpointPosition) => {
       const optimizerState = await optimizer.getWeights();
+      const termState = (await objective.state?.save()) ?? [];
       try {
-        await writeCheckpoint(ckDir, pos, { model: model.getWeights(), terms: objective.variables, optimizer: optimizerState });
+        await writeCheckpoint(ckDir, pos, { model: model.getWeights(), terms: objective.variables, optimizer: optimizerState, state: termState });
       } finally {
         // getWeights hands out the optimizer's own variables plus a fresh iteration-count scalar.
         tf.dispose(optimizerState.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+        tf.dispose(termState.map((w) => w.tensor));
       }
       this.sink.emit({ type: 'checkpoint', stage, epoch: pos.epoch, step: pos.stageStep, path: join('checkpoints', stage) });
     };

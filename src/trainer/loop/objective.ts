@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { CrossEntropyLoss } from '../../core/config/types';
 import { crossEntropy } from '../losses/crossEntropy';
 import { fusedLogitLoss, fusedLogitLossAvailable } from '../losses/fusedLogitLoss';
-import type { LossContext } from '../losses/types';
+import type { LossContext, TermState } from '../losses/types';
 import type { Objective } from '../losses/objective';
 
 export interface StageObjective {
@@ -19,6 +19,8 @@ export interface StageObjective {
   afterStep?(ctx: LossContext): Record<string, number> | undefined;
   weights(epochProgress: number, step: number): Record<string, number>;
   metrics?(): Record<string, number> | undefined;
+  /** Term state outside `variables` (a discriminator and its optimizer), kept in checkpoints. */
+  state?: TermState;
   dispose(): void;
 }
 
@@ -69,6 +71,7 @@ export function distillationObjective(objective: Objective, termIds: string[], n
       const m = objective.metrics();
       return Object.keys(m).length ? m : undefined;
     },
+    state: objective.state,
     dispose: () => objective.dispose(),
   };
 }

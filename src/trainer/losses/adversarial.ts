@@ -2,7 +2,7 @@
 // the student learns to make its outputs indistinguishable.
 import * as tf from '@tensorflow/tfjs';
 import type { AdversarialLoss, LayerPair } from '../../core/config/types';
-import type { LossContext, LossDefinition, LossTerm } from './types';
+import type { LossContext, LossDefinition, LossTerm, NamedTensor } from './types';
 import { flattenBatch, sizeOf } from './featureGeometry';
 import { createProjection, seedFrom, type Projection } from './projection';
 
@@ -125,6 +125,42 @@ export const adversarial: LossDefinition<AdversarialLoss> = {
         const metrics = { discriminator_accuracy: accuracy.dataSync()[0], discriminator_loss: loss.dataSync()[0] };
         tf.dispose([accuracy, loss]);
         return metrics;
+      },
+      state: {
+        // The discriminator's layers and its Adam ([iter, ...m, ...v] in getWeights order, which
+        // setWeights reads by position): without them a resumed student faces a fresh adversary.
+        save: async () => {
+          const out: NamedTensor[] = [];
+          discriminator?.layers.forEach((l, i) => out.push({ name: `discriminator/${i}/w`, tensor: l.w.clone() }, { name: `discriminator/${i}/b`, tensor: l.b.clone() }));
+          const opt = await optimizer.getWeights();
+          // getWeights hands out Adam's own slot variables (copied here) and a fresh iteration scalar.
+          opt.forEach((w, k) => out.push({ name: `optimizer/${k}`, tensor: w.tensor instanceof tf.Variable ? w.tensor.clone() : w.tensor }));
+          return out;
+        },
+        load: async (tensors) => {
+          const byName = new Map(tensors.map((t) => [t.name, t.tensor] as const));
+          const w0 = byName.get('discriminator/0/w');
+          if (w0) {
+            // On logits the discriminator is created by the first batch: recreate it at the saved width.
+            const d = ensure(w0.shape[0]);
+            const saved = tensors.filter((t) => t.name.startsWith('discriminator/'));
+            const fits = saved.length === 2 * d.layers.length && d.layers.every((l, i) => {
+              const w = byName.get(`discriminator/${i}/w`);
+              const b = byName.get(`discriminator/${i}/b`);
+              return w && b && tf.util.arraysEqual(w.shape, l.w.shape) && tf.util.arraysEqual(b.shape, l.b.shape);
+            });
+            if (!fits) throw new Error(`adversarial "${config.id}": the checkpoint's discriminator (${saved.map((t) => `${t.name} [${t.tensor.shape}]`).join(', ')}) does not match hidden_units ${JSON.stringify(config.hidden_units)}`);
+            d.layers.forEach((l, i) => { l.w.assign(byName.get(`discriminator/${i}/w`)!); l.b.assign(byName.get(`discriminator/${i}/b`)!); });
+          }
+          const opt = tensors.filter((t) => t.name.startsWith('optimizer/'))
+            .sort((a, b) => Number(a.name.slice('optimizer/'.length)) - Number(b.name.slice('optimizer/'.length)));
+          if (opt.length) {
+            // setWeights copies the values into new slot variables; free the ones it replaces.
+            const replaced = await optimizer.getWeights();
+            await optimizer.setWeights(opt);
+            tf.dispose(replaced.map((w) => w.tensor));
+          }
+        },
       },
       dispose: () => {
         discriminator?.dispose();

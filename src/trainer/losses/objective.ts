@@ -2,7 +2,7 @@
 // its weight schedule, and the weighting mode that combines them.
 import * as tf from '@tensorflow/tfjs';
 import type { DistillationConfig, LossConfig } from '../../core/config/types';
-import type { LayerShapes, LossContext, LossDefinition, LossTerm } from './types';
+import type { LayerShapes, LossContext, LossDefinition, LossTerm, NamedTensor, TermState } from './types';
 import { getLossDefinition } from './registry';
 import { createWeightSchedule, type WeightFunction } from './schedule';
 import { createWeighting } from './weighting';
@@ -35,6 +35,8 @@ export interface Objective {
   weights(epochProgress: number, step: number): Record<string, number>;
   /** Weighting metrics, e.g. `log_var/<id>` under uncertainty weighting. */
   metrics(): Record<string, number>;
+  /** Every term's `state` (discriminators and their optimizers), each name prefixed `<term id>/`. */
+  state: TermState;
   dispose(): void;
 }
 
@@ -124,6 +126,25 @@ export function createObjective(d: DistillationConfig, shapes: LayerShapes, opts
     },
 
     metrics: () => weighting.metrics(),
+
+    state: {
+      async save() {
+        const out: NamedTensor[] = [];
+        for (const a of active) {
+          for (const t of (await a.term.state?.save()) ?? []) out.push({ name: `${a.id}/${t.name}`, tensor: t.tensor });
+        }
+        return out;
+      },
+      async load(tensors) {
+        // Term ids cannot contain "/", so the prefix names one term. A checkpoint written before
+        // terms saved state has none for them: they keep their fresh state.
+        for (const a of active) {
+          const prefix = `${a.id}/`;
+          const mine = tensors.filter((t) => t.name.startsWith(prefix)).map((t) => ({ name: t.name.slice(prefix.length), tensor: t.tensor }));
+          if (a.term.state && mine.length) await a.term.state.load(mine);
+        }
+      },
+    },
 
     dispose() {
       active.forEach((a) => a.term.dispose());

@@ -25,6 +25,20 @@ export interface LossContext {
   training: boolean;
 }
 
+/** A tensor under a stable name, as checkpoints store it. */
+export interface NamedTensor { name: string; tensor: tf.Tensor }
+
+/**
+ * State a term keeps beyond `trainableVariables` (a discriminator and its optimizer), so that a
+ * resumed run continues with it rather than with a fresh one.
+ */
+export interface TermState {
+  /** Copies of the state, under names the term chooses; the tensors belong to the caller. */
+  save(): Promise<NamedTensor[]>;
+  /** Restores what `save` returned, into a term just created; the tensors stay the caller's. */
+  load(tensors: NamedTensor[]): Promise<void>;
+}
+
 export interface LossTerm {
   /** Variables the term owns and that train with the student (projections). Not saved with the student. */
   readonly trainableVariables: tf.Variable[];
@@ -32,6 +46,8 @@ export interface LossTerm {
   compute(ctx: LossContext): tf.Scalar;
   /** Runs after the student's update (e.g. a discriminator step); returns metrics for the step event. */
   afterStep?(ctx: LossContext): Record<string, number>;
+  /** State outside `trainableVariables` that checkpoints must keep. */
+  readonly state?: TermState;
   /** Multiplier applied by the term itself over time (DKD warm-up); default 1. */
   dispose(): void;
 }

@@ -73,6 +73,47 @@ describe('adversarial', () => {
     term.dispose();
   });
 
+  it('its state round-trips into a fresh term: the lazily created discriminator and its Adam continue exactly', async () => {
+    const ctx = context({
+      studentLogits: tf.randomNormal([16, 4], -1, 1, 'float32', 3) as tf.Tensor2D,
+      teacherLogits: tf.randomNormal([16, 4], 1, 1, 'float32', 4) as tf.Tensor2D,
+    });
+    const a = adversarial.create(config(), shapes({}, {}));
+    for (let i = 0; i < 5; i++) a.afterStep!(ctx);
+    const saved = await a.state!.save();
+    assert.deepEqual(saved.map((t) => t.name), ['discriminator/0/w', 'discriminator/0/b', 'discriminator/1/w', 'discriminator/1/b', 'optimizer/0', ...Array.from({ length: 8 }, (_, k) => `optimizer/${k + 1}`)]);
+    assert.equal(saved[4].tensor.dataSync()[0], 5, 'Adam iteration count');
+    // Created on its first batch in `a`; `b` has seen none, so load must create it at the saved width.
+    const b = adversarial.create(config(), shapes({}, {}));
+    await b.state!.load(saved);
+    tf.dispose(saved.map((t) => t.tensor));
+    const [ma, mb] = [a.afterStep!(ctx), b.afterStep!(ctx)];
+    assert.deepEqual(mb, ma, 'the next discriminator step is the same');
+    // Adam's setWeights recomputes β^t with pow() where a running Adam multiplied it up step by
+    // step, so the bias correction may differ in its last bit: weights agree to ~1 ulp.
+    const [sa, sb] = [await a.state!.save(), await b.state!.save()];
+    sa.forEach((t, i) => {
+      const [x, y] = [t.tensor.dataSync(), sb[i].tensor.dataSync()];
+      assert.equal(y.length, x.length);
+      x.forEach((v, j) => assert.ok(Math.abs(v - y[j]) <= 1e-6 * Math.max(1, Math.abs(v)), `${t.name}[${j}]: ${v} vs ${y[j]}`));
+    });
+    tf.dispose([...sa, ...sb].map((t) => t.tensor));
+    a.dispose();
+    b.dispose();
+  });
+
+  it('a saved discriminator of another shape is refused with the term id', async () => {
+    const ctx = context({ studentLogits: tf.ones([2, 3]) as tf.Tensor2D, teacherLogits: tf.zeros([2, 3]) as tf.Tensor2D });
+    const a = adversarial.create(config(), shapes({}, {}));
+    a.afterStep!(ctx);
+    const saved = await a.state!.save();
+    const b = adversarial.create(config({ hidden_units: [16, 8] }), shapes({}, {}));
+    await assert.rejects(b.state!.load(saved), /adversarial "adversarial": the checkpoint's discriminator .* does not match hidden_units \[16,8\]/);
+    tf.dispose(saved.map((t) => t.tensor));
+    a.dispose();
+    b.dispose();
+  });
+
   it('rejects bad options with the term id', () => {
     assert.throws(() => adversarial.create(config({ discriminator_learning_rate: 0 }), shapes({}, {})), /adversarial "adversarial": discriminator_learning_rate must be > 0/);
     assert.throws(() => adversarial.create(config({ hidden_units: [4.5] }), shapes({}, {})), /hidden_units must be positive integers/);
