@@ -1,11 +1,12 @@
 // Runs in a real VS Code: Run from the CodeLens, follow it in the status bar and the loss
 // panel, see its results in the comparison panel, the CodeLens headline and the Runs view;
-// Stop a second run midway. The trainer really trains (tiny budgets, see fixtures/).
+// Stop a second run midway; compare two finished runs side by side and delete one from the
+// Runs view. The trainer really trains (tiny budgets, see fixtures/).
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Frame } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 import { Session, until, type SideBarRow } from './harness';
 
 const session = new Session({
@@ -13,6 +14,7 @@ const session = new Session({
   files: {
     'test/e2e/fixtures/tiny.distill.yaml': 'tiny.distill.yaml',
     'test/e2e/fixtures/slow.distill.yaml': 'slow.distill.yaml',
+    'test/e2e/fixtures/tiny-b.distill.yaml': 'tiny-b.distill.yaml',
   },
   // The wasm backend on one thread: what a machine without tfjs-node gets, and it is predictable.
   settings: { 'distillery.backend': 'wasm' },
@@ -45,6 +47,44 @@ async function showRunsView(): Promise<void> {
   await session.page.locator('#workbench\\.parts\\.sidebar .monaco-list-row').first().waitFor({ timeout: 30_000 });
 }
 
+const sideBarRowLocator = () => session.page.locator('#workbench\\.parts\\.sidebar .monaco-list-row');
+
+/** The Runs view row of `experiment`'s newest run: the row under its experiment row. */
+async function runRowOf(experiment: string): Promise<Locator | undefined> {
+  const rows = await session.sideBarRows();
+  const i = rows.findIndex((r) => r.label === experiment && /codicon-beaker\b/.test(r.icons));
+  if (i < 0 || !rows[i + 1] || /codicon-beaker\b/.test(rows[i + 1]!.icons)) return undefined;
+  return sideBarRowLocator().nth(i + 1);
+}
+
+/** Right-clicks `row` and returns its context menu's entries (the menu stays open). */
+async function contextMenuOf(row: Locator): Promise<string[]> {
+  await row.click({ button: 'right' });
+  const items = session.page.locator('.context-view .monaco-menu .action-label');
+  await items.first().waitFor({ timeout: 10_000 });
+  return (await items.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+}
+
+/** Runs `config` from its CodeLens and waits for it to complete with a comparison.json. */
+async function runToCompletion(config: string, experiment: string): Promise<string> {
+  const before = runDirOf(experiment);
+  await session.openFile(config);
+  await session.clickCodeLens(/^\W*Run$/, config);
+  const dir = await until(`the ${experiment} run folder`, () => { const d = runDirOf(experiment); return d !== before ? d : undefined; }, 90_000);
+  const last = await until(`the ${experiment} run to finish`, () => {
+    const all = events(dir);
+    return all.at(-1)?.type === 'finished' ? all.at(-1) : undefined;
+  }, 180_000);
+  assert.equal(last.status, 'completed');
+  await until('comparison.json', () => existsSync(join(dir, 'comparison.json')), 60_000);
+  return dir;
+}
+
+interface Accuracies { teacher: { accuracy: number }; student: { accuracy: number } }
+const comparisonOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'comparison.json'), 'utf8')) as Accuracies;
+const pct1 = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pct2 = (x: number) => `${(x * 100).toFixed(2)}%`;
+
 before(() => session.start(), { timeout: 180_000 });
 after(() => session.stop());
 
@@ -73,6 +113,20 @@ test('Run from the CodeLens: the status bar shows progress, the loss panel shows
     assert.ok((await frame.locator('.charts .chart canvas').count()) > 0, 'no chart drawn');
     // The status bar follows the run too: its epoch moves on.
     assert.match((await session.statusBar()).find((t) => t.includes('e2e-slow')) ?? '', /e2e-slow · (teacher|distill) \d+\/\d+/);
+  }));
+
+test('A running run offers Stop but not Delete in the Runs view\'s context menu', { timeout: 120_000 }, () =>
+  session.step('run-no-delete-while-running', async () => {
+    await showRunsView();
+    let rows: SideBarRow[] = [];
+    await until('the slow run listed as running', async () =>
+      (rows = await session.sideBarRows()).some((r) => /codicon-sync/.test(r.icons)), 60_000, 500, () => rows);
+    const row = await until('the slow run\'s row', () => runRowOf('e2e-slow'), 30_000);
+    const menu = await contextMenuOf(row);
+    await session.page.keyboard.press('Escape');
+    // Stop proves the menu is the running run's; Delete must wait until it has stopped.
+    assert.ok(menu.includes('Stop Run'), JSON.stringify(menu));
+    assert.ok(!menu.includes('Delete Run'), JSON.stringify(menu));
   }));
 
 test('Stop the run midway: listed as stopped, events.jsonl ends with finished/stopped', { timeout: 240_000 }, () =>
@@ -129,9 +183,7 @@ test('A tiny run to its end: comparison panel, CodeLens headline and Runs view s
     assert.equal(last.status, 'completed');
     const file = join(dir, 'comparison.json');
     await until('comparison.json', () => existsSync(file), 60_000);
-    const c = JSON.parse(readFileSync(file, 'utf8')) as { teacher: { accuracy: number }; student: { accuracy: number } };
-    const pct1 = (x: number) => `${(x * 100).toFixed(1)}%`;
-    const pct2 = (x: number) => `${(x * 100).toFixed(2)}%`;
+    const c = comparisonOf(dir);
 
     // The CodeLens headline on the config (the editor with the config is still open).
     await session.openFile('tiny.distill.yaml');
@@ -157,3 +209,83 @@ test('A tiny run to its end: comparison panel, CodeLens headline and Runs view s
     assert.match(row.icons, /codicon-check\b/, JSON.stringify(row));
   }));
 
+
+test('Compare two runs: Open Comparison with two runs picked shows each run\'s accuracies from its comparison.json', { timeout: 300_000 }, () =>
+  session.step('compare-two', async () => {
+    const dirA = runDirOf('e2e-tiny');
+    assert.ok(dirA && existsSync(join(dirA, 'comparison.json')), 'the tiny run of the previous test is missing');
+    const dirB = await runToCompletion('tiny-b.distill.yaml', 'e2e-tiny-b');
+    // One distill epoch against two: different students, so a panel showing one run's figures
+    // in both columns cannot pass.
+    assert.notEqual(pct2(comparisonOf(dirA).student.accuracy), pct2(comparisonOf(dirB).student.accuracy));
+
+    // From the palette: a multi-select pick of the runs with results.
+    await session.command('Distillery: Open Comparison');
+    for (const dir of [dirA, dirB]) {
+      const row = session.page.locator(`.quick-input-list .monaco-list-row[aria-label*="${basename(dir)}"]`).first();
+      await row.waitFor({ timeout: 15_000 });
+      await row.locator('.monaco-checkbox').first().click();
+      await until(`${basename(dir)} checked`, async () => (await row.getAttribute('aria-checked')) === 'true', 5000);
+    }
+    await session.page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: 'OK' }).click();
+
+    // One panel, one column per run, titled `<experiment> · <run folder>`.
+    const frame = await session.frameWith('.runs .run:nth-child(2) .cards .card', 60_000);
+    const columns = await frame.locator('.runs .run').evaluateAll((cols) => cols.map((col) => ({
+      title: col.querySelector('h2')?.textContent ?? '',
+      cards: Object.fromEntries([...col.querySelectorAll('.cards .card')].map((e) => [e.querySelector('.label')?.textContent ?? '', e.querySelector('.value')?.textContent ?? ''])),
+    })));
+    assert.equal(columns.length, 2, JSON.stringify(columns));
+    for (const dir of [dirA, dirB]) {
+      const col = columns.find((x) => x.title.endsWith(` · ${basename(dir)}`));
+      assert.ok(col, `no column for ${basename(dir)}: ${JSON.stringify(columns.map((x) => x.title))}`);
+      const c = comparisonOf(dir);
+      assert.equal(col.cards['Teacher accuracy'], pct2(c.teacher.accuracy), basename(dir));
+      assert.equal(col.cards['Student accuracy'], pct2(c.student.accuracy), basename(dir));
+    }
+    assert.ok(await session.page.locator('.tab', { hasText: `Comparison: ${basename(dirA)} vs ${basename(dirB)}` }).count() > 0
+      || await session.page.locator('.tab', { hasText: `Comparison: ${basename(dirB)} vs ${basename(dirA)}` }).count() > 0, 'no tab titled with both runs');
+  }));
+
+test('Delete Run from the Runs view: after the modal, its folder and its row are gone, the other runs untouched', { timeout: 180_000 }, () =>
+  session.step('delete-run', async () => {
+    const victim = runDirOf('e2e-tiny-b');
+    const keep = runDirOf('e2e-tiny');
+    assert.ok(victim && keep, 'the two finished runs of the previous tests are missing');
+    const kept = readdirSync(keep).sort();
+    const keptComparison = readFileSync(join(keep, 'comparison.json'), 'utf8');
+
+    await showRunsView();
+    const row = await until('the e2e-tiny-b run row', () => runRowOf('e2e-tiny-b'), 30_000);
+    const menu = await contextMenuOf(row);
+    assert.ok(menu.includes('Delete Run'), JSON.stringify(menu));
+    const dialog = session.page.locator('.monaco-dialog-box');
+    const item = session.page.locator('.context-view .monaco-menu .action-label', { hasText: 'Delete Run' });
+    // A click right after the menu opened is sometimes swallowed (the menu stays open with the
+    // entry highlighted): click again while the menu is still there.
+    let clicks = 0;
+    await until('the confirmation dialog', async () => {
+      if (await dialog.isVisible()) return true;
+      if (await item.isVisible()) {
+        if (clicks++ > 0) console.error('e2e: the Delete Run menu entry needed another click');
+        await item.click();
+      }
+      await dialog.waitFor({ timeout: 3000 });
+      return true;
+    }, 15_000);
+    assert.match(await dialog.innerText(), new RegExp(`Delete run ${basename(victim)}\\?`));
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: /^Delete$/ }).click();
+
+    await until('the run folder to be gone', () => !existsSync(victim), 30_000);
+    let rows: SideBarRow[] = [];
+    await until('the Runs view to drop the deleted run', async () =>
+      !(rows = await session.sideBarRows()).some((r) => r.label === 'e2e-tiny-b'), 30_000, 500, () => rows);
+    // The other runs: still listed, their folders as they were.
+    assert.ok(rows.some((r) => r.label === 'e2e-tiny') && rows.some((r) => r.label === 'e2e-slow'), JSON.stringify(rows));
+    const c = comparisonOf(keep);
+    assert.ok(rows.some((r) => r.description.includes(`student ${pct1(c.student.accuracy)}`)), JSON.stringify(rows));
+    assert.deepEqual(readdirSync(keep).sort(), kept);
+    assert.equal(readFileSync(join(keep, 'comparison.json'), 'utf8'), keptComparison);
+    assert.ok(runDirOf('e2e-slow') && existsSync(runDirOf('e2e-slow')!));
+    assert.equal(runDirOf('e2e-tiny-b'), undefined);
+  }));
