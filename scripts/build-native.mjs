@@ -14,11 +14,18 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'native');
-const outDir = join(root, 'build/native');
-const out = join(outDir, 'distillery.node');
-const stampPath = join(outDir, 'stamp.json');
+// --portable: the build the VSIX ships (dist/native/, so `npm run package` runs it after the
+// bundles): x86-64-v3 (AVX2, FMA) rather than this machine's CPU, loaded only where the CPU has
+// those features. The default build (build/native/) is this machine's own, -march=native.
+const PORTABLE = process.argv.includes('--portable');
+/** CPU flags (as /proc/cpuinfo names them) an x86-64-v3 binary needs. */
+const V3_FLAGS = ['avx', 'avx2', 'bmi1', 'bmi2', 'f16c', 'fma', 'movbe'];
+const outDir = PORTABLE ? join(root, 'dist/native') : join(root, 'build/native');
+const out = join(outDir, PORTABLE ? `distillery-${process.platform}-${process.arch}.node` : 'distillery.node');
+const stampPath = PORTABLE ? out.replace(/\.node$/, '.json') : join(outDir, 'stamp.json');
 const FLAGS = [
-  '-std=gnu++17', '-O3', '-march=native', '-fno-math-errno', '-fPIC', '-shared', '-fvisibility=hidden', '-pthread',
+  '-std=gnu++17', '-O3', PORTABLE ? '-march=x86-64-v3' : '-march=native', ...(PORTABLE ? ['-mtune=generic'] : []),
+  '-fno-math-errno', '-fPIC', '-shared', '-fvisibility=hidden', '-pthread',
   // macOS links a shared object only when told that the N-API symbols come from the host process.
   ...(process.platform === 'darwin' ? ['-undefined', 'dynamic_lookup'] : []),
 ];
@@ -44,6 +51,7 @@ function sourcesHash() {
 
 function build() {
   if (process.env.DISTILLERY_NATIVE_BUILD === '0') return 'skipped (DISTILLERY_NATIVE_BUILD=0)';
+  if (PORTABLE && (process.platform !== 'linux' || process.arch !== 'x64')) return `no portable build for ${process.platform}-${process.arch}`;
   const include = join(dirname(process.execPath), '..', 'include', 'node');
   if (!existsSync(join(include, 'node_api.h'))) throw new Error(`Node's headers are not at ${include}`);
   const [cxx, ...cxxArgs] = (process.env.CXX || 'g++').trim().split(/\s+/);
@@ -55,7 +63,8 @@ function build() {
     flags: FLAGS.join(' '),
     compiler: version.stdout.split('\n')[0],
     node: process.version,
-    cpu: cpuFingerprint(),
+    // The default build runs only on this CPU; the portable one on any with the v3 features.
+    ...(PORTABLE ? { requires: V3_FLAGS } : { cpu: cpuFingerprint() }),
   };
   const key = JSON.stringify(stamp);
   if (!process.argv.includes('--force') && existsSync(out)) {

@@ -31,6 +31,9 @@ export function packageExtension(): string {
   mkdirSync(join(repoRoot, 'out'), { recursive: true });
   const out = join(repoRoot, 'out', 'distillery-e2e.vsix');
   rmSync(out, { force: true });
+  // As `npm run package` does: the portable native engine goes into the VSIX (optional: the
+  // script exits 0 without it, and the extension then trains on tfjs).
+  spawnSync(process.execPath, [join(repoRoot, 'scripts/build-native.mjs'), '--portable'], { cwd: repoRoot, stdio: 'inherit' });
   const vsce = join(repoRoot, 'node_modules/@vscode/vsce/vsce');
   const r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out], {
     cwd: repoRoot,

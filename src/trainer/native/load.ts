@@ -22,31 +22,67 @@ function cpuFingerprint(): string {
   return createHash('sha256').update(`${cpus()[0]?.model ?? '?'}\n${flags}`).digest('hex').slice(0, 16);
 }
 
-/** Where the addon may be: the bundle (dist/*.js) and the source tree under tsx both reach the repo root. */
+/** The portable build the VSIX ships (scripts/build-native.mjs --portable), beside the bundles. */
+const PORTABLE = `dist/native/distillery-${process.platform}-${process.arch}.node`;
+
+/**
+ * Where the addon may be, best first: this machine's own build (build/native), then the portable
+ * one. The bundle (dist/*.js) and the source tree under tsx both reach the repo root.
+ */
 function candidates(): string[] {
-  return [...new Set([resolve(__dirname, '..', ADDON), resolve(__dirname, '../../..', ADDON)])];
+  const roots = [resolve(__dirname, '..'), resolve(__dirname, '../../..')];
+  return [...new Set([...roots.map((r) => resolve(r, ADDON)), ...roots.map((r) => resolve(r, PORTABLE))])];
+}
+
+interface Stamp { cpu?: string; requires?: string[] }
+
+/** The build's stamp: stamp.json beside build/native's addon, <name>.json beside a portable one. */
+function readStamp(path: string): Stamp | undefined {
+  const file = path.endsWith(`${join('native', 'distillery.node')}`) ? join(dirname(path), 'stamp.json') : path.replace(/\.node$/, '.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Stamp;
+  } catch {
+    return undefined; // built by hand: trust it
+  }
+}
+
+/** Why this CPU cannot run a build with this stamp, or undefined when it can. */
+export function cpuMismatch(stamp: Stamp | undefined, cpuFlags: string[], fingerprint: string): string | undefined {
+  if (stamp?.cpu && stamp.cpu !== fingerprint) return 'it was built for another CPU; rebuild it with node scripts/build-native.mjs';
+  const missing = (stamp?.requires ?? []).filter((f) => !cpuFlags.includes(f));
+  if (missing.length) return `this CPU lacks ${missing.join(', ')}`;
+  return undefined;
+}
+
+function cpuFlags(): string[] {
+  try {
+    return (/^flags\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').split(/\s+/);
+  } catch {
+    return [];
+  }
 }
 
 function load(): NativeModule {
   const explicit = process.env.DISTILLERY_NATIVE_PATH;
-  const path = explicit ? resolve(explicit) : candidates().find((p) => existsSync(p));
-  if (!path) throw new Error(`not built (no ${ADDON}; run node scripts/build-native.mjs, which needs a C++ compiler)`);
-  if (!existsSync(path)) throw new Error(`DISTILLERY_NATIVE_PATH=${explicit} does not exist`);
-  if (!explicit) {
-    // A binary compiled for another CPU would die of SIGILL mid-step, past any try/catch.
-    let stamp: { cpu?: string } | undefined;
-    try {
-      stamp = JSON.parse(readFileSync(join(dirname(path), 'stamp.json'), 'utf8'));
-    } catch { /* built by hand: trust it */ }
-    if (stamp?.cpu && stamp.cpu !== cpuFingerprint()) throw new Error(`${path} was built for another CPU; rebuild it with node scripts/build-native.mjs`);
+  if (explicit && !existsSync(resolve(explicit))) throw new Error(`DISTILLERY_NATIVE_PATH=${explicit} does not exist`);
+  const found = explicit ? [resolve(explicit)] : candidates().filter((p) => existsSync(p));
+  if (!found.length) throw new Error(`not built (no ${ADDON}; run node scripts/build-native.mjs, which needs a C++ compiler)`);
+  const refused: string[] = [];
+  for (const path of found) {
+    if (!explicit) {
+      // A binary compiled for another CPU would die of SIGILL mid-step, past any try/catch.
+      const why = cpuMismatch(readStamp(path), cpuFlags(), cpuFingerprint());
+      if (why) { refused.push(`${path}: ${why}`); continue; }
+    }
+    // process.dlopen rather than require: bundlers leave it alone, and it is what require does for .node files.
+    const mod: { exports: Partial<NativeModule> } = { exports: {} };
+    process.dlopen(mod, path);
+    if (typeof mod.exports.createTrainer !== 'function' || typeof mod.exports.describe !== 'function') {
+      throw new Error(`${path} is not the distillery engine (no createTrainer/describe)`);
+    }
+    return mod.exports as NativeModule;
   }
-  // process.dlopen rather than require: bundlers leave it alone, and it is what require does for .node files.
-  const mod: { exports: Partial<NativeModule> } = { exports: {} };
-  process.dlopen(mod, path);
-  if (typeof mod.exports.createTrainer !== 'function' || typeof mod.exports.describe !== 'function') {
-    throw new Error(`${path} is not the distillery engine (no createTrainer/describe)`);
-  }
-  return mod.exports as NativeModule;
+  throw new Error(refused.join('; '));
 }
 
 /** The engine, or undefined when it is disabled (DISTILLERY_NATIVE=0), not built, or fails to load. */
