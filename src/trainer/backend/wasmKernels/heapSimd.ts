@@ -222,6 +222,33 @@ function maxPoolGrad2x2(): { fn: Fn; body: Code } {
   );
   const body = cat(
     f.get('dx'), f.get('x'), isub, f.set('delta'),
+    windows2x2(f,
+      f.get('xp'), f.get('o'), iadd, f.tee('pa'), vload(), f.set('va'),
+      f.get('pa'), f.get('cb'), iadd, vload(), f.set('vb'),
+      f.get('pa'), f.get('rowB'), iadd, f.tee('pc'), vload(), f.set('vc'),
+      f.get('pc'), f.get('cb'), iadd, vload(), f.set('vd'),
+      f.get('g'), vload(), f.set('gv'),
+      vnegInf, f.set('best'),
+      pick('va', 'ca'), pick('vb', 'cb_'), pick('vc', 'cc'), pick('vd', 'cd'),
+      // Later candidates override earlier ones (they only won with a strictly greater value).
+      put(f.get('pc'), f.get('cb'), 'cd', true),
+      put(f.get('pc'), i32(0), 'cc', false),
+      put(f.get('pa'), f.get('cb'), 'cb_', false),
+      put(f.get('pa'), i32(0), 'ca', false),
+      f.inc('g', 16),
+    ),
+  );
+  return { fn: f, body };
+}
+
+/**
+ * The loop nest both 2×2 stride-2 pooling kernels run: every image, output row, output column
+ * and 16-byte channel vector, with `xp` at the window's top-left cell and `o` the vector's byte
+ * offset; `inner` runs once per vector (and advances its own output pointer). Needs the I32
+ * locals xn, xr, xp, oh, ow, o, cb2, rowB2 and the params x, N, OH, OW, cb, rowB, imgB.
+ */
+function windows2x2(f: Fn, ...inner: Code[]): Code {
+  return cat(
     f.get('cb'), f.get('cb'), iadd, f.set('cb2'),
     f.get('rowB'), f.get('rowB'), iadd, f.set('rowB2'),
     f.get('x'), f.set('xn'),
@@ -231,21 +258,7 @@ function maxPoolGrad2x2(): { fn: Fn; body: Code } {
         f.get('xr'), f.set('xp'), f.get('OW'), f.set('ow'),
         loop(
           i32(0), f.set('o'),
-          loop(
-            f.get('xp'), f.get('o'), iadd, f.tee('pa'), vload(), f.set('va'),
-            f.get('pa'), f.get('cb'), iadd, vload(), f.set('vb'),
-            f.get('pa'), f.get('rowB'), iadd, f.tee('pc'), vload(), f.set('vc'),
-            f.get('pc'), f.get('cb'), iadd, vload(), f.set('vd'),
-            f.get('g'), vload(), f.set('gv'),
-            vnegInf, f.set('best'),
-            pick('va', 'ca'), pick('vb', 'cb_'), pick('vc', 'cc'), pick('vd', 'cd'),
-            // Later candidates override earlier ones (they only won with a strictly greater value).
-            put(f.get('pc'), f.get('cb'), 'cd', true),
-            put(f.get('pc'), i32(0), 'cc', false),
-            put(f.get('pa'), f.get('cb'), 'cb_', false),
-            put(f.get('pa'), i32(0), 'ca', false),
-            f.inc('g', 16), f.get('o'), i32(16), iadd, f.tee('o'), f.get('cb'), ine, brIf(0),
-          ),
+          loop(...inner, f.get('o'), i32(16), iadd, f.tee('o'), f.get('cb'), ine, brIf(0)),
           f.inc('xp', 'cb2'), f.countDown('ow'),
         ),
         f.inc('xr', 'rowB2'), f.countDown('oh'),
@@ -253,7 +266,6 @@ function maxPoolGrad2x2(): { fn: Fn; body: Code } {
       f.inc('xn', 'imgB'), f.countDown('N'),
     ),
   );
-  return { fn: f, body };
 }
 
 /** Max of each 2×2 window at stride 2, C a multiple of 4: strict > from −∞ (NaN never wins), as on cpu. */
@@ -262,31 +274,14 @@ function maxPool2x2(): { fn: Fn; body: Code } {
   f.locals(I32, 'xn', 'xr', 'xp', 'oh', 'ow', 'o', 'pa', 'pc', 'cb2', 'rowB2').locals(V128, 'best');
   // pmax(best, v) = best < v ? v : best
   const take = (addr: Code): Code => cat(f.get('best'), addr, vload(), fpmax, f.set('best'));
-  const body = cat(
-    f.get('cb'), f.get('cb'), iadd, f.set('cb2'),
-    f.get('rowB'), f.get('rowB'), iadd, f.set('rowB2'),
-    f.get('x'), f.set('xn'),
-    loop(
-      f.get('xn'), f.set('xr'), f.get('OH'), f.set('oh'),
-      loop(
-        f.get('xr'), f.set('xp'), f.get('OW'), f.set('ow'),
-        loop(
-          i32(0), f.set('o'),
-          loop(
-            f.get('xp'), f.get('o'), iadd, f.set('pa'),
-            f.get('pa'), f.get('rowB'), iadd, f.set('pc'),
-            vnegInf, f.set('best'),
-            take(f.get('pa')), take(cat(f.get('pa'), f.get('cb'), iadd)),
-            take(f.get('pc')), take(cat(f.get('pc'), f.get('cb'), iadd)),
-            f.get('out'), f.get('best'), vstore(),
-            f.inc('out', 16), f.get('o'), i32(16), iadd, f.tee('o'), f.get('cb'), ine, brIf(0),
-          ),
-          f.inc('xp', 'cb2'), f.countDown('ow'),
-        ),
-        f.inc('xr', 'rowB2'), f.countDown('oh'),
-      ),
-      f.inc('xn', 'imgB'), f.countDown('N'),
-    ),
+  const body = windows2x2(f,
+    f.get('xp'), f.get('o'), iadd, f.set('pa'),
+    f.get('pa'), f.get('rowB'), iadd, f.set('pc'),
+    vnegInf, f.set('best'),
+    take(f.get('pa')), take(cat(f.get('pa'), f.get('cb'), iadd)),
+    take(f.get('pc')), take(cat(f.get('pc'), f.get('cb'), iadd)),
+    f.get('out'), f.get('best'), vstore(),
+    f.inc('out', 16),
   );
   return { fn: f, body };
 }
