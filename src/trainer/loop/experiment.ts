@@ -395,14 +395,15 @@ class Pipeline {
     }
   }
 
-  /** The native engine when it may run here (built, backend \`auto\`, float inputs), else undefined and why. */
-  private nativeModule(): { mod?: NativeModule; reason?: string } {
+  /** The native engine when it may run here (built, backend \`auto\`, float inputs) with the float training inputs, else why not. */
+  private nativeModule(): { mod: NativeModule; trainX: Float32Array; reason?: undefined } | { mod?: undefined; reason: string } {
     const requested = this.req.backend ?? this.config.training.backend;
     if (requested !== 'auto') return { reason: `training.backend is ${requested}` };
     const mod = loadNative();
     if (!mod) return { reason: `native engine unavailable: ${nativeUnavailableReason()}` };
-    if (this.data.inputDtype !== 'float32' || !(this.data.train.x instanceof Float32Array)) return { reason: 'integer inputs' };
-    return { mod };
+    const trainX = this.data.train.x;
+    if (this.data.inputDtype !== 'float32' || !(trainX instanceof Float32Array)) return { reason: 'integer inputs' };
+    return { mod, trainX };
   }
 
   /** Logits from the native engine when it covers `layers`, else undefined (the caller uses tfjs). */
@@ -438,9 +439,9 @@ class Pipeline {
   ): NativeStage | undefined {
     const d = this.data;
     const skip = (reason: string) => { this.sink.log('info', `${stage}: tfjs engine (${reason})`); return undefined; };
-    const { mod, reason } = this.nativeModule();
-    if (!mod) return skip(reason!);
-    if (!(d.train.x instanceof Float32Array)) return skip('integer inputs');
+    const available = this.nativeModule();
+    if (!available.mod) return skip(available.reason);
+    const { mod, trainX } = available;
     if (!request.plan.ok) return skip(`native engine does not cover ${request.plan.reason}`);
     // The plan admits only cross-entropy and soft-KD, which own no variables and do nothing after a step.
     if (objective.variables.length) return skip('loss terms with their own variables');
@@ -450,7 +451,7 @@ class Pipeline {
     try {
       const n = new NativeStage({
         native: mod, model, layers: layers.value, inputShape: d.inputShape, threads, optimizer: train.optimizer,
-        plan: request.plan.value, x: d.train.x, count: d.train.count, labels: d.train.y,
+        plan: request.plan.value, x: trainX, count: d.train.count, labels: d.train.y,
         teacherLogits: teacher ? teacher.out.logits.dataSync() as Float32Array : undefined,
         weights: (info) => objective.weights(info.epochProgress, info.step),
       });

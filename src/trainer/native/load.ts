@@ -1,5 +1,5 @@
-// Finds and loads the optional native engine (build/native/distillery.node, built by
-// scripts/build-native.mjs). Never throws: without the addon the trainer uses tfjs, and
+// Finds and loads the optional native engine (this machine's build/native/distillery.node, or
+// the portable dist/native build a VSIX ships; both by scripts/build-native.mjs). Never throws: without the addon the trainer uses tfjs, and
 // nativeUnavailableReason() says why for the logs.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,12 +13,17 @@ let loaded: NativeModule | undefined;
 let failure: string | undefined;
 let tried = false;
 
-/** As scripts/build-native.mjs computes it: the CPU a -march=native binary was built for. */
-function cpuFingerprint(): string {
-  let flags = '';
+/** The CPU's feature flags line from /proc/cpuinfo ('' where there is none: not Linux). */
+function cpuFlagsLine(): string {
   try {
-    flags = /^flags\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '';
-  } catch { /* not Linux: the model alone */ }
+    return /^flags\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** As scripts/build-native.mjs computes it: the CPU a -march=native binary was built for. */
+function cpuFingerprint(flags: string): string {
   return createHash('sha256').update(`${cpus()[0]?.model ?? '?'}\n${flags}`).digest('hex').slice(0, 16);
 }
 
@@ -54,24 +59,17 @@ export function cpuMismatch(stamp: Stamp | undefined, cpuFlags: string[], finger
   return undefined;
 }
 
-function cpuFlags(): string[] {
-  try {
-    return (/^flags\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').split(/\s+/);
-  } catch {
-    return [];
-  }
-}
-
 function load(): NativeModule {
   const explicit = process.env.DISTILLERY_NATIVE_PATH;
   if (explicit && !existsSync(resolve(explicit))) throw new Error(`DISTILLERY_NATIVE_PATH=${explicit} does not exist`);
   const found = explicit ? [resolve(explicit)] : candidates().filter((p) => existsSync(p));
   if (!found.length) throw new Error(`not built (no ${ADDON}; run node scripts/build-native.mjs, which needs a C++ compiler)`);
   const refused: string[] = [];
+  const flags = cpuFlagsLine();
   for (const path of found) {
     if (!explicit) {
       // A binary compiled for another CPU would die of SIGILL mid-step, past any try/catch.
-      const why = cpuMismatch(readStamp(path), cpuFlags(), cpuFingerprint());
+      const why = cpuMismatch(readStamp(path), flags.split(/\s+/), cpuFingerprint(flags));
       if (why) { refused.push(`${path}: ${why}`); continue; }
     }
     // process.dlopen rather than require: bundlers leave it alone, and it is what require does for .node files.

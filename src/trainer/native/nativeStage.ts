@@ -98,20 +98,17 @@ export interface NativeStageOptions {
 export class NativeStage {
   readonly optimizer: StageOptimizer;
   private readonly trainer: NativeTrainer;
+  /** Parameter shapes, the engine's and the model's alike (checked on construction). */
+  private readonly shapes: number[][];
   private lr = 0;
 
   constructor(private readonly o: NativeStageOptions) {
     const spec: NativeNetSpec = { inputShape: o.inputShape, layers: o.layers, threads: o.threads };
     this.trainer = o.native.createTrainer(spec);
     try {
-      const want = this.trainer.paramShapes();
-      const have = o.model.getWeights().map((w) => w.shape);
-      if (want.length !== have.length || want.some((s, i) => s.join('x') !== have[i].join('x'))) {
-        throw new Error(`native engine parameter shapes ${JSON.stringify(want)} do not match the model's ${JSON.stringify(have)}`);
-      }
+      this.shapes = copyModelParams(this.trainer, o.model);
       this.trainer.setOptimizer(nativeOptimizerConfig(o.optimizer));
       this.trainer.setData(o.x, o.count, o.labels, o.plan.kdId ? o.teacherLogits : undefined);
-      this.pull();
     } catch (e) {
       this.trainer.dispose();
       throw e;
@@ -121,13 +118,12 @@ export class NativeStage {
 
   /** tfjs model → engine (after a resume put checkpointed weights into the model). */
   pull(): void {
-    this.trainer.setParams(this.o.model.getWeights().map((w) => w.dataSync() as Float32Array));
+    copyModelParams(this.trainer, this.o.model);
   }
 
   /** Engine → tfjs model: before validation, checkpoints and saving. */
   push(): void {
-    const params = this.trainer.getParams();
-    const tensors = params.map((p, i) => tf.tensor(p, this.o.model.getWeights()[i].shape));
+    const tensors = this.trainer.getParams().map((p, i) => tf.tensor(p, this.shapes[i]));
     this.o.model.setWeights(tensors);
     tf.dispose(tensors);
   }
@@ -158,7 +154,7 @@ export class NativeStage {
     const name = this.o.optimizer.name;
     const varNames = this.o.model.trainableWeights.map((w) => w.originalName);
     const slotSuffixes = name === 'sgd' ? (this.o.optimizer.momentum ? ['momentum'] : []) : ['m', 'v'];
-    const shapes = trainer.paramShapes();
+    const shapes = this.shapes;
     return {
       name,
       setLearningRate(lr: number) { stage.lr = lr; },
@@ -186,14 +182,23 @@ export class NativeStage {
 export function nativePredict(native: NativeModule, layers: NativeLayer[], inputShape: number[], threads: number, model: tf.LayersModel, x: Float32Array, count: number): Float32Array {
   const trainer = native.createTrainer({ inputShape, layers, threads });
   try {
-    const weights = model.getWeights();
-    const want = trainer.paramShapes();
-    if (want.length !== weights.length || want.some((s, i) => s.join('x') !== weights[i].shape.join('x'))) {
-      throw new Error(`native engine parameter shapes ${JSON.stringify(want)} do not match the model's`);
-    }
-    trainer.setParams(weights.map((w) => w.dataSync() as Float32Array));
+    copyModelParams(trainer, model);
     return trainer.predict(x, count);
   } finally {
     trainer.dispose();
   }
+}
+
+/**
+ * Copies the tfjs model's weights into the engine after checking they have the shapes the engine
+ * derived from the layer configs (a mismatch means the config and the model disagree); returns them.
+ */
+function copyModelParams(trainer: NativeTrainer, model: tf.LayersModel): number[][] {
+  const want = trainer.paramShapes();
+  const weights = model.getWeights();
+  if (want.length !== weights.length || want.some((s, i) => s.join('x') !== weights[i].shape.join('x'))) {
+    throw new Error(`native engine parameter shapes ${JSON.stringify(want)} do not match the model's ${JSON.stringify(weights.map((w) => w.shape))}`);
+  }
+  trainer.setParams(weights.map((w) => w.dataSync() as Float32Array));
+  return want;
 }
