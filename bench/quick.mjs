@@ -65,24 +65,23 @@ async function measure() {
   const n = ours.trainExamples;
   const suffix = engineSuffix(ours);
   out.engines = ours.engines;
-  // Engine-dependent figures get the suffix; the editor probes do not depend on it.
-  const F = new Proxy(figures, { set: (o, k, v) => { o[/validate|activation/.test(String(k)) ? k : `${String(k)}${suffix}`] = v; return true; } });
+  // Training figures carry the engine suffix; the editor probes (validate, activation) do not depend on it.
   // The share of a core the run got (CPU time / wall time, at most 1): wall-clock rates divided by
   // it approximate what an idle core gives, so a loaded CI machine does not read as a regression.
   const share = Math.min(1, ours.cpuMs / ours.wallMs);
   const distillRate = (n * ours.stageEpochs.distill) / ((ours.ms.distill + ours.ms.teacher_outputs) / 1000) / share;
   // Higher is better for every figure (times enter as their inverse), normalised by machine speed.
   const teacherRate = ours.stepExamplesPerSec.teacher / share;
-  F['teacher step ex/s per calib GFLOP/s'] = teacherRate / calib;
-  F['distill phase ex/s per calib GFLOP/s'] = distillRate / calib;
-  F['1 / (end-to-end CPU s × calib GFLOP/s)'] = 1 / ((ours.cpuMs / 1000) * calib);
-  F['1 / (spawn → first step s × calib GFLOP/s)'] = 1 / ((ours.spawnToFirstStepMs * share / 1000) * calib);
+  figures[`teacher step ex/s per calib GFLOP/s${suffix}`] = teacherRate / calib;
+  figures[`distill phase ex/s per calib GFLOP/s${suffix}`] = distillRate / calib;
+  figures[`1 / (end-to-end CPU s × calib GFLOP/s)${suffix}`] = 1 / ((ours.cpuMs / 1000) * calib);
+  figures[`1 / (spawn → first step s × calib GFLOP/s)${suffix}`] = 1 / ((ours.spawnToFirstStepMs * share / 1000) * calib);
   const val = await timed(process.execPath, ['--import', 'tsx', 'bench/probes/validate.ts', '--runs', '60']);
   // CPU time, not wall: a loaded machine delays these short probes by several times.
-  if (val.code === 0) F['1 / (validate CPU ms × calib GFLOP/s)'] = 1 / (JSON.parse(val.out.trim().split('\n').pop()).mean_cpu_ms * calib);
+  if (val.code === 0) figures['1 / (validate CPU ms × calib GFLOP/s)'] = 1 / (JSON.parse(val.out.trim().split('\n').pop()).mean_cpu_ms * calib);
   else console.log(`validate probe failed: ${val.err.slice(-300)}`);
   const act = await timed(process.execPath, ['bench/probes/activate.cjs']);
-  if (act.code === 0) F['1 / (activation CPU ms × calib GFLOP/s)'] = 1 / (JSON.parse(act.out.trim().split('\n').pop()).cpu_ms * calib);
+  if (act.code === 0) figures['1 / (activation CPU ms × calib GFLOP/s)'] = 1 / (JSON.parse(act.out.trim().split('\n').pop()).cpu_ms * calib);
   else console.log(`activation probe failed: ${act.err.slice(-300)}`);
   out.raw = { calib_gflops: calib, core_share: share, teacher_step_ex_s: ours.stepExamplesPerSec.teacher, distill_ex_s: distillRate, cpu_s: ours.cpuMs / 1000, spawn_to_first_step_s: ours.spawnToFirstStepMs / 1000 };
 
@@ -99,9 +98,9 @@ async function measure() {
     if (r.code !== 0) throw new Error(`the PyTorch reference failed: ${r.err.slice(-500)}`);
     const ref = JSON.parse(r.out.trim().split('\n').pop());
     const refShare = Math.min(1, r.cpuMs / r.wallMs);
-    F['teacher step ex/s ÷ PyTorch'] = teacherRate / (ref.examples_per_sec.teacher / refShare);
-    F['distill phase ex/s ÷ PyTorch'] = distillRate / ((ref.train_examples * 1) / ref.seconds.distill / refShare);
-    F['PyTorch CPU s ÷ ours CPU s'] = r.cpuMs / ours.cpuMs;
+    figures[`teacher step ex/s ÷ PyTorch${suffix}`] = teacherRate / (ref.examples_per_sec.teacher / refShare);
+    figures[`distill phase ex/s ÷ PyTorch${suffix}`] = distillRate / ((ref.train_examples * 1) / ref.seconds.distill / refShare);
+    figures[`PyTorch CPU s ÷ ours CPU s${suffix}`] = r.cpuMs / ours.cpuMs;
   } finally {
     rmSync(split, { recursive: true, force: true });
   }
